@@ -1,0 +1,27 @@
+/** What the local endpoint hands to the rotation runner when a rotation must run. */
+export interface RotationRequest {
+  readonly secretArn: string;
+  readonly secretName: string;
+  /** The ClientRequestToken: id of the version the rotation creates (or, for a configuration test, the temporary version). */
+  readonly versionId: string;
+  /** `arn:aws:lambda:<region>:<account>:function:<name>` */
+  readonly functionArn: string;
+  /** false: a configuration test only (one `testSecret` invocation on a temporary pending version). */
+  readonly rotateImmediately: boolean;
+  readonly trigger: 'api' | 'schedule';
+}
+
+/**
+ * The seam between the local Secrets Manager and whatever runs rotation functions.
+ * The endpoint works without it (RotateSecret then only stages the placeholder), which keeps
+ * the store testable on its own.
+ */
+export interface RotationHooks {
+  /**
+   * Called after RotateSecret stored the configuration and the AWSPENDING placeholder.
+   * For `rotateImmediately: true` it must only start the work and resolve at once (AWS rotates
+   * asynchronously). For `rotateImmediately: false` the endpoint awaits it: it resolves when the
+   * `testSecret` invocation succeeded and rejects with an Error whose message says why it failed.
+   */
+  onRotateSecret(request: RotationRequest): Promise<void>;
+}

@@ -1,0 +1,25 @@
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { readBuildProperties, toEsbuildOptions } from './functionBuildOptions.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const functionsDir = join(root, 'functions');
+const distDir = join(root, 'dist');
+
+const names = readdirSync(functionsDir).filter((name) => statSync(join(functionsDir, name)).isDirectory());
+const options = toEsbuildOptions(readBuildProperties());
+
+rmSync(distDir, { recursive: true, force: true });
+await Promise.all(
+  names.map((name) =>
+    build({
+      ...options,
+      entryPoints: { index: join(functionsDir, name, 'index.ts') },
+      outdir: join(distDir, name),
+      metafile: false,
+    }),
+  ),
+);
+process.stdout.write(`Built ${names.length} function(s) into dist/: ${names.join(', ')}\n`);

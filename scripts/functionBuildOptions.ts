@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import type { BuildOptions } from 'esbuild';
+
+/** The SAM-style build properties in functions/build-options.json: the one source of build truth. */
+export interface SamEsbuildProperties {
+  readonly Format: 'esm' | 'cjs';
+  readonly Platform: 'node';
+  readonly Target: string;
+  readonly Minify: boolean;
+  readonly Sourcemap: boolean;
+  readonly MainFields: string;
+  readonly OutExtension: readonly string[];
+  readonly Banner: readonly string[];
+}
+
+export const BUILD_PROPERTIES_FILE = new URL('../functions/build-options.json', import.meta.url);
+
+export function readBuildProperties(): SamEsbuildProperties {
+  return JSON.parse(readFileSync(BUILD_PROPERTIES_FILE, 'utf8')) as SamEsbuildProperties;
+}
+
+function keyValue(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf('=');
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+}
+
+/** Translates the SAM properties into esbuild options, the way SAM's esbuild builder does. */
+export function toEsbuildOptions(props: SamEsbuildProperties): BuildOptions {
+  return {
+    bundle: true,
+    format: props.Format,
+    platform: props.Platform,
+    target: props.Target,
+    minify: props.Minify,
+    sourcemap: props.Sourcemap,
+    mainFields: props.MainFields.split(','),
+    outExtension: keyValue(props.OutExtension),
+    banner: keyValue(props.Banner),
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+}

@@ -1,0 +1,41 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+
+/** Identifies the rotation a target is working for; carries no secret value. */
+export interface RotationContext {
+  readonly secretArn: string;
+  /** The ClientRequestToken: id of the version being created. */
+  readonly versionId: string;
+  readonly logger: Logger;
+}
+
+/** Values a step may need, loaded only when asked for (each is at most one Secrets Manager call). */
+export interface LazyValues<TValue> {
+  current(): Promise<TValue>;
+  previous(): Promise<TValue | undefined>;
+}
+
+/**
+ * What a rotation strategy provides. The engine owns the Secrets Manager protocol (preamble,
+ * staging labels, idempotency of create and finish); a target only knows its own system.
+ * Every method must be safe to call again after a crash at any point.
+ */
+export interface RotationTarget<TValue> {
+  /** Short name for logs, e.g. `postgres-single-user`. */
+  readonly name: string;
+  /** Parses and validates a stored value. Throws an error naming the key at fault, never its content. */
+  parse(secretString: string): TValue;
+  serialize(value: TValue): string;
+  /** A new value derived from the current one (unknown keys must be carried over). */
+  generate(current: TValue, context: RotationContext): Promise<TValue>;
+  /** Makes the target system accept `pending`; returns early when it already does. */
+  set(pending: TValue, values: LazyValues<TValue>, context: RotationContext): Promise<void>;
+  /** Proves `value` works against the target system. */
+  test(value: TValue, context: RotationContext): Promise<void>;
+  /** Undoes whatever `generate` created outside Secrets Manager when the value could not be stored. */
+  discard?(generated: TValue, context: RotationContext): Promise<void>;
+  /**
+   * Runs after AWSCURRENT moved, and again whenever finishSecret is retried, so it must reconcile
+   * (e.g. revoke what is neither current nor previous) rather than act on a one-off delta.
+   */
+  afterFinish?(values: LazyValues<TValue>, context: RotationContext): Promise<void>;
+}

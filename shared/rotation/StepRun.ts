@@ -1,0 +1,57 @@
+import type { SecretMetadata, Stage } from '../secrets/SecretMetadata.js';
+import type { SecretStore } from '../secrets/SecretStore.js';
+import { InvalidSecretValueError } from './errors.js';
+import type { RotationEvent } from './RotationEvent.js';
+import type { LazyValues, RotationContext, RotationTarget } from './RotationTarget.js';
+
+export interface ParsedVersion<TValue> {
+  readonly versionId: string;
+  readonly value: TValue;
+}
+
+/** Everything one step invocation works with. */
+export interface StepRun<TValue> {
+  readonly event: RotationEvent;
+  readonly metadata: SecretMetadata;
+  readonly store: SecretStore;
+  readonly target: RotationTarget<TValue>;
+  readonly context: RotationContext;
+}
+
+/** Reads and parses one version; `undefined` when it has no value. */
+export async function readVersion<TValue>(
+  run: StepRun<TValue>,
+  stage: Stage,
+  versionId?: string,
+): Promise<ParsedVersion<TValue> | undefined> {
+  const stored = await run.store.getValue(run.metadata.arn, {
+    stage,
+    ...(versionId === undefined ? {} : { versionId }),
+  });
+  if (stored === undefined) return undefined;
+  try {
+    return { versionId: stored.versionId, value: run.target.parse(stored.value) };
+  } catch (error) {
+    const cause = error instanceof Error ? error : new Error('unparseable value');
+    throw new InvalidSecretValueError(run.metadata.arn, stored.versionId, stage, cause);
+  }
+}
+
+/** Memoised loaders, so a target that never needs AWSPREVIOUS never pays for reading it. */
+export function lazyValues<TValue>(run: StepRun<TValue>, onMissingCurrent: () => Error): LazyValues<TValue> {
+  let current: Promise<TValue> | undefined;
+  let previous: Promise<TValue | undefined> | undefined;
+  return {
+    current() {
+      current ??= readVersion(run, 'AWSCURRENT').then((version) => {
+        if (version === undefined) throw onMissingCurrent();
+        return version.value;
+      });
+      return current;
+    },
+    previous() {
+      previous ??= readVersion(run, 'AWSPREVIOUS').then((version) => version?.value);
+      return previous;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+export const STAGE = {
+  current: 'AWSCURRENT',
+  pending: 'AWSPENDING',
+  previous: 'AWSPREVIOUS',
+} as const;
+
+export type Stage = (typeof STAGE)[keyof typeof STAGE];
+
+/** What DescribeSecret tells a rotation step, reduced to what the engine decides on. */
+export interface SecretMetadata {
+  readonly arn: string;
+  readonly name: string;
+  readonly rotationEnabled: boolean;
+  /** Version id → its staging labels; versions without a label are not listed. */
+  readonly versions: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The id of the version that carries `stage`, if any does. */
+export function versionWithStage(metadata: SecretMetadata, stage: string): string | undefined {
+  for (const [versionId, stages] of metadata.versions) {
+    if (stages.includes(stage)) return versionId;
+  }
+  return undefined;
+}

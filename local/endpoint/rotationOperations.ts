@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { RotationRequest } from '../secrets-manager/RotationHooks.js';
+import { invalidParameter, invalidRequest } from './AwsServiceError.js';
+import type { LocalSecretsManager } from './LocalSecretsManager.js';
+import type { RequestInput } from './RequestInput.js';
+import { nextRotationTime, parseSchedule } from './rotationSchedule.js';
+import { type RotationRules, type SecretRecord, versionWithStage } from './SecretRecord.js';
+import { detachStage } from './stages.js';
+import { TOKEN_BOUNDS } from './values.js';
+
+const LAMBDA_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+
+/** AWSPENDING on a version that is not AWSCURRENT: a rotation started and did not finish. */
+export function unfinishedPendingVersion(record: SecretRecord): string | undefined {
+  const pending = versionWithStage(record, 'AWSPENDING');
+  return pending !== undefined && !pending.stages.includes('AWSCURRENT') ? pending.id : undefined;
+}
+
+function readRules(input: RequestInput): RotationRules | undefined {
+  const rules = input.object('RotationRules');
+  if (rules === undefined) return undefined;
+  const days = rules['AutomaticallyAfterDays'];
+  const expression = rules['ScheduleExpression'];
+  const duration = rules['Duration'];
+  if (days !== undefined && typeof days !== 'number')
+    throw invalidParameter('AutomaticallyAfterDays must be a number.');
+  if (expression !== undefined && typeof expression !== 'string')
+    throw invalidParameter('ScheduleExpression must be a string.');
+  if (duration !== undefined && typeof duration !== 'string')
+    throw invalidParameter('Duration must be a string.');
+  const parsed: RotationRules = {
+    ...(days === undefined ? {} : { AutomaticallyAfterDays: days }),
+    ...(expression === undefined ? {} : { ScheduleExpression: expression }),
+    ...(duration === undefined ? {} : { Duration: duration }),
+  };
+  parseSchedule(parsed);
+  return parsed;
+}
+
+function request(
+  record: SecretRecord,
+  versionId: string,
+  immediately: boolean,
+  trigger: RotationRequest['trigger'],
+): RotationRequest {
+  return {
+    secretArn: record.arn,
+    secretName: record.name,
+    versionId,
+    functionArn: record.rotationLambdaArn ?? '',
+    rotateImmediately: immediately,
+    trigger,
+  };
+}
+
+/** Stages the value-less AWSPENDING placeholder whose id is the rotation's token. */
+function stagePlaceholder(draft: SecretRecord, versionId: string, now: number): void {
+  detachStage(draft, 'AWSPENDING');
+  const existing = draft.versions.find((version) => version.id === versionId);
+  if (existing !== undefined) existing.stages.push('AWSPENDING');
+  else draft.versions.push({ id: versionId, createdDate: now, stages: ['AWSPENDING'] });
+}
+
+export async function rotateSecret(sm: LocalSecretsManager, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId'));
+  const token = input.string('ClientRequestToken', TOKEN_BOUNDS) ?? randomUUID();
+  const lambdaArn = input.string('RotationLambdaARN', { max: 2048 });
+  if (lambdaArn !== undefined && !LAMBDA_ARN.test(lambdaArn)) {
+    throw invalidParameter('RotationLambdaARN must be a Lambda function ARN.');
+  }
+  const rules = readRules(input);
+  const immediately = input.boolean('RotateImmediately') ?? true;
+  if (lambdaArn === undefined && record.rotationLambdaArn === undefined) {
+    throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
+  }
+  if (unfinishedPendingVersion(record) !== undefined) {
+    throw invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
+  }
+  const now = sm.now();
+  const configured = sm.update(record, (draft) => {
+    if (lambdaArn !== undefined) draft.rotationLambdaArn = lambdaArn;
+    if (rules !== undefined) draft.rotationRules = rules;
+    draft.rotationEnabled = true;
+    draft.rotationConfiguredDate = now;
+    if (draft.rotationRules !== undefined) {
+      draft.nextRotationDate = nextRotationTime(draft.rotationRules, draft.lastRotatedDate ?? now);
+    }
+    stagePlaceholder(draft, token, now);
+    return draft;
+  });
+  const result = { ARN: record.arn, Name: record.name, VersionId: token };
+  if (immediately) {
+    sm.hooks?.onRotateSecret(request(configured, token, true, 'api')).catch(() => undefined);
+    return result;
+  }
+  // The configuration test: testSecret on a temporary pending version, which is then removed.
+  try {
+    await sm.hooks?.onRotateSecret(request(configured, token, false, 'api'));
+  } catch (error) {
+    sm.commit(record);
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    throw invalidRequest(`The rotation configuration test (testSecret) failed: ${reason}`);
+  } finally {
+    const latest = sm.find(record.arn);
+    sm.update(latest, (draft) => {
+      draft.versions = draft.versions.filter((version) => version.id !== token);
+    });
+  }
+  return result;
+}
+
+export function cancelRotateSecret(sm: LocalSecretsManager, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId'));
+  const pending = unfinishedPendingVersion(record);
+  sm.update(record, (draft) => {
+    draft.rotationEnabled = false;
+    delete draft.nextRotationDate;
+  });
+  return { ARN: record.arn, Name: record.name, ...(pending === undefined ? {} : { VersionId: pending }) };
+}
+
+/** For the rotation runner: a rotation of `versionId` finished. */
+export function completeRotation(
+  sm: LocalSecretsManager,
+  secretArn: string,
+  _versionId: string,
+  at: Date,
+): void {
+  sm.update(sm.find(secretArn), (draft) => {
+    draft.lastRotatedDate = at.getTime();
+    if (draft.rotationRules !== undefined)
+      draft.nextRotationDate = nextRotationTime(draft.rotationRules, at.getTime());
+  });
+}
+
+export function dueRotations(sm: LocalSecretsManager, now: Date) {
+  return sm
+    .all()
+    .filter(
+      (record) =>
+        record.rotationEnabled &&
+        record.deletionDate === undefined &&
+        record.rotationLambdaArn !== undefined &&
+        record.nextRotationDate !== undefined &&
+        record.nextRotationDate <= now.getTime(),
+    )
+    .map((record) => ({ secretArn: record.arn, functionArn: record.rotationLambdaArn ?? '' }));
+}
+
+/** A scheduled rotation; an unfinished one is reattempted with its own token instead of failing. */
+export async function startScheduledRotation(sm: LocalSecretsManager, secretArn: string): Promise<string> {
+  const record = sm.findActive(secretArn);
+  const versionId = unfinishedPendingVersion(record) ?? randomUUID();
+  const now = sm.now();
+  const updated = sm.update(record, (draft) => {
+    if (unfinishedPendingVersion(draft) === undefined) stagePlaceholder(draft, versionId, now);
+    // Pushed forward so the scheduler does not start it again while it runs.
+    if (draft.rotationRules !== undefined)
+      draft.nextRotationDate = nextRotationTime(draft.rotationRules, now);
+    return draft;
+  });
+  await sm.hooks?.onRotateSecret(request(updated, versionId, true, 'schedule'));
+  return versionId;
+}

@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RotationHooks } from '../secrets-manager/RotationHooks.js';
+import { AwsServiceError } from './AwsServiceError.js';
+import { Journal } from './Journal.js';
+import { LocalSecretsManager, type LocalSecretsManagerOptions } from './LocalSecretsManager.js';
+import { operations } from './operations.js';
+import { RequestInput } from './RequestInput.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const TARGET_PREFIX = 'secretsmanager.';
+
+export interface SecretsManagerServerOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Without it, state lives in memory only. */
+  readonly dataDir?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly clock?: () => Date;
+  readonly hooks?: RotationHooks;
+  readonly onEvent?: LocalSecretsManagerOptions['onEvent'];
+  /** Answers requests under /_local/ (operator views); returns true when it answered. */
+  readonly localRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Called with each operation name, for counting calls. */
+  readonly onRequest?: (operation: string) => void;
+}
+
+export interface LocalSecretsManagerServer {
+  readonly url: string;
+  readonly port: number;
+  readonly store: LocalSecretsManager;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, type: string, message: string, status = 400): void {
+  send(res, status, { __type: type, message, Message: message });
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A local Secrets Manager speaking AWS JSON 1.1, for the real SDK and CLI. It accepts any
+ * credentials and signature: it is for a developer's machine, never for a network.
+ */
+export async function startSecretsManagerServer(
+  options: SecretsManagerServerOptions = {},
+): Promise<LocalSecretsManagerServer> {
+  const opened = options.dataDir === undefined ? undefined : Journal.open(options.dataDir);
+  const store = new LocalSecretsManager({
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '000000000000',
+    clock: options.clock ?? (() => new Date()),
+    ...(opened === undefined ? {} : { journal: opened.journal, records: opened.records }),
+    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  });
+
+  const server = createServer(async (req, res) => {
+    try {
+      if (req.url?.startsWith('/_local/') && options.localRoutes !== undefined) {
+        if (await options.localRoutes(req, res)) return;
+      }
+      const target = req.headers['x-amz-target'];
+      if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+        sendError(
+          res,
+          'UnknownOperationException',
+          'Expected a POST with X-Amz-Target: secretsmanager.<Operation>.',
+        );
+        return;
+      }
+      const name = target.slice(TARGET_PREFIX.length);
+      const operation = operations[name];
+      if (operation === undefined) {
+        sendError(
+          res,
+          'UnknownOperationException',
+          `Operation ${name} is not supported by the local endpoint.`,
+        );
+        return;
+      }
+      options.onRequest?.(name);
+      const text = await readBody(req);
+      if (text === undefined) {
+        sendError(res, 'InvalidRequestException', 'The request body is larger than 1 MiB.', 413);
+        return;
+      }
+      let body: unknown;
+      try {
+        body = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        sendError(res, 'SerializationException', 'The request body is not valid JSON.');
+        return;
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        sendError(res, 'SerializationException', 'The request body must be a JSON object.');
+        return;
+      }
+      send(res, 200, await operation(store, new RequestInput(body as Record<string, unknown>)));
+    } catch (error) {
+      if (error instanceof AwsServiceError) sendError(res, error.type, error.message);
+      else sendError(res, 'InternalServiceError', 'An error occurred on the server side.', 500);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4566, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    store,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,152 @@
+import { AwsServiceError, invalidParameter, invalidRequest, notFound } from './AwsServiceError.js';
+import type { LocalSecretsManager } from './LocalSecretsManager.js';
+import { paginate } from './paginate.js';
+import type { RequestInput } from './RequestInput.js';
+import { hasValue, type SecretRecord, type VersionRecord, versionWithStage } from './SecretRecord.js';
+import { attachStage, detachStage, pruneDeprecated } from './stages.js';
+import { readSecretValue, seconds, TOKEN_BOUNDS } from './values.js';
+
+function versionById(record: SecretRecord, versionId: string): VersionRecord | undefined {
+  return record.versions.find((version) => version.id === versionId);
+}
+
+export function getSecretValue(sm: LocalSecretsManager, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId'));
+  const versionId = input.string('VersionId', TOKEN_BOUNDS);
+  const stage = input.string('VersionStage', { min: 1, max: 256 });
+  let version: VersionRecord | undefined;
+  if (versionId !== undefined) {
+    version = versionById(record, versionId);
+    if (version === undefined) {
+      throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+    }
+    if (stage !== undefined && !version.stages.includes(stage)) {
+      throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
+    }
+  } else {
+    const wanted = stage ?? 'AWSCURRENT';
+    version = versionWithStage(record, wanted);
+    if (version === undefined) {
+      throw notFound(`Secrets Manager can't find the specified secret value for staging label: ${wanted}`);
+    }
+  }
+  if (!hasValue(version)) {
+    throw notFound(`Secrets Manager can't find the specified secret value for VersionId: ${version.id}`);
+  }
+  const found = version;
+  const day = Math.floor(sm.now() / 86_400_000) * 86_400_000;
+  sm.update(record, (draft) => {
+    draft.lastAccessedDate = day;
+    const stored = versionById(draft, found.id);
+    if (stored !== undefined) stored.lastAccessedDate = day;
+  });
+  return {
+    ARN: record.arn,
+    Name: record.name,
+    VersionId: found.id,
+    ...(found.secretString === undefined ? {} : { SecretString: found.secretString }),
+    ...(found.secretBinary === undefined ? {} : { SecretBinary: found.secretBinary }),
+    VersionStages: [...found.stages],
+    CreatedDate: seconds(found.createdDate),
+  };
+}
+
+export function putSecretValue(sm: LocalSecretsManager, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId'));
+  const token = input.requiredString('ClientRequestToken', TOKEN_BOUNDS);
+  const value = readSecretValue(input, true);
+  const stages = input.stringList('VersionStages') ?? ['AWSCURRENT'];
+  if (stages.length > 20 || stages.some((s) => s.length < 1 || s.length > 256)) {
+    throw invalidParameter('VersionStages must hold 1 to 20 labels of 1 to 256 characters.');
+  }
+  const existing = versionById(record, token);
+  if (existing !== undefined && hasValue(existing)) {
+    if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) {
+      return { ARN: record.arn, Name: record.name, VersionId: token, VersionStages: [...existing.stages] };
+    }
+    throw new AwsServiceError(
+      'ResourceExistsException',
+      `You can't modify an existing version, you can only create a new version. VersionId: ${token}`,
+    );
+  }
+  let abandoned: string | undefined;
+  const result = sm.update(record, (draft) => {
+    let version = versionById(draft, token);
+    if (version === undefined) {
+      version = { id: token, createdDate: sm.now(), stages: [] };
+      draft.versions.push(version);
+    }
+    Object.assign(version, value);
+    const pending = versionWithStage(draft, 'AWSPENDING');
+    for (const stage of stages) attachStage(draft, stage, version);
+    // A manual new AWSCURRENT while a rotation is unfinished abandons that rotation.
+    if (
+      stages.includes('AWSCURRENT') &&
+      pending !== undefined &&
+      pending !== version &&
+      !stages.includes('AWSPENDING')
+    ) {
+      detachStage(draft, 'AWSPENDING');
+      abandoned = pending.id;
+    }
+    draft.lastChangedDate = sm.now();
+    pruneDeprecated(draft);
+    return { ARN: draft.arn, Name: draft.name, VersionId: token, VersionStages: [...version.stages] };
+  });
+  if (abandoned !== undefined) sm.onEvent?.('RotationAbandoned', record.arn, abandoned);
+  return result;
+}
+
+export function updateSecretVersionStage(sm: LocalSecretsManager, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId'));
+  const stage = input.requiredString('VersionStage', { min: 1, max: 256 });
+  const moveTo = input.string('MoveToVersionId', TOKEN_BOUNDS);
+  const removeFrom = input.string('RemoveFromVersionId', TOKEN_BOUNDS);
+  const holder = versionWithStage(record, stage);
+  if (moveTo !== undefined && versionById(record, moveTo) === undefined) {
+    throw notFound(`Secrets Manager can't find the specified secret version: ${moveTo}`);
+  }
+  if (removeFrom !== undefined && holder?.id !== removeFrom) {
+    throw invalidParameter(`The staging label ${stage} is not attached to version ${removeFrom}.`);
+  }
+  if (moveTo === undefined) {
+    if (removeFrom === undefined)
+      throw invalidParameter('You must specify MoveToVersionId or RemoveFromVersionId.');
+    if (stage === 'AWSCURRENT') {
+      throw invalidParameter('You can only move AWSCURRENT to another version, not remove it.');
+    }
+  } else if (holder !== undefined && holder.id !== moveTo && removeFrom === undefined) {
+    throw invalidParameter(
+      `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ` +
+        `${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`,
+    );
+  }
+  return sm.update(record, (draft) => {
+    if (moveTo === undefined) detachStage(draft, stage);
+    else {
+      const target = versionById(draft, moveTo);
+      if (target !== undefined) attachStage(draft, stage, target);
+    }
+    draft.lastChangedDate = sm.now();
+    pruneDeprecated(draft);
+    return { ARN: draft.arn, Name: draft.name };
+  });
+}
+
+export function listSecretVersionIds(sm: LocalSecretsManager, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId'));
+  const includeDeprecated = input.boolean('IncludeDeprecated') ?? false;
+  const versions = record.versions
+    .filter((version) => includeDeprecated || version.stages.length > 0)
+    .map((version) => ({
+      VersionId: version.id,
+      VersionStages: [...version.stages],
+      CreatedDate: seconds(version.createdDate),
+      ...(version.lastAccessedDate === undefined
+        ? {}
+        : { LastAccessedDate: seconds(version.lastAccessedDate) }),
+    }))
+    .reverse();
+  const page = paginate(versions, input);
+  return { ARN: record.arn, Name: record.name, Versions: page.items, ...page.next };
+}

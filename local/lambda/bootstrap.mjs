@@ -1,0 +1,39 @@
+// The local Lambda runtime's child process: loads one bundle and runs one event at a time,
+// keeping module scope between invocations as a warm Lambda container does.
+import { pathToFileURL } from 'node:url';
+
+const bundle = process.argv[2];
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'function';
+let handlerPromise;
+
+function loadHandler() {
+  handlerPromise ??= import(pathToFileURL(bundle).href).then((module) => {
+    if (typeof module.handler !== 'function') throw new Error(`${bundle} does not export a handler function`);
+    return module.handler;
+  });
+  return handlerPromise;
+}
+
+process.on('message', async (message) => {
+  const started = Date.now();
+  const context = {
+    functionName,
+    awsRequestId: message.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: message.functionArn,
+    memoryLimitInMB: '256',
+    getRemainingTimeInMillis: () => Math.max(0, message.timeoutMs - (Date.now() - started)),
+  };
+  try {
+    const handler = await loadHandler();
+    const result = await handler(message.event, context);
+    process.send({ id: message.id, ok: true, result: result ?? null });
+  } catch (error) {
+    process.send({
+      id: message.id,
+      ok: false,
+      errorType: error?.name ?? 'Error',
+      errorMessage: error?.message ?? String(error),
+    });
+  }
+});

@@ -1,0 +1,152 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FunctionNotFoundError } from './errors.js';
+
+export type InvocationResult =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly errorType: string; readonly errorMessage: string };
+
+export interface FunctionInvokerOptions {
+  /** Holds `<name>/index.mjs` per function. */
+  readonly functionsDir: string;
+  readonly environment?: (functionName: string) => Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  /** Receives every line a function writes, prefixed with its name. */
+  readonly logSink?: (line: string) => void;
+  /** Lines kept per function for inspection (tests scan them for leaked secrets). */
+  readonly outputLines?: number;
+}
+
+export interface FunctionInvoker {
+  invoke(functionName: string, event: unknown, functionArn?: string): Promise<InvocationResult>;
+  output(functionName: string): readonly string[];
+  close(): Promise<void>;
+}
+
+const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+
+interface Container {
+  readonly child: ChildProcess;
+  busy: boolean;
+}
+
+/**
+ * Runs built bundles as Lambda does: a warm process per concurrent invocation, module scope kept
+ * between invocations, a timeout that kills the process, and only the configured environment
+ * (never the parent's, which may hold real AWS credentials).
+ */
+export function createFunctionInvoker(options: FunctionInvokerOptions): FunctionInvoker {
+  const pools = new Map<string, Container[]>();
+  const outputs = new Map<string, string[]>();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const keep = options.outputLines ?? 5_000;
+
+  const record = (name: string, text: string) => {
+    const lines = outputs.get(name) ?? [];
+    outputs.set(name, lines);
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      lines.push(line);
+      if (lines.length > keep) lines.shift();
+      options.logSink?.(`[${name}] ${line}`);
+    }
+  };
+
+  const spawn = (name: string, bundle: string): Container => {
+    const env = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      NODE_OPTIONS: '--enable-source-maps',
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      ...options.environment?.(name),
+    };
+    const child = fork(BOOTSTRAP, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => record(name, text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => record(name, text));
+    const container: Container = { child, busy: false };
+    child.once('exit', () => {
+      const pool = pools.get(name) ?? [];
+      pools.set(
+        name,
+        pool.filter((c) => c !== container),
+      );
+    });
+    return container;
+  };
+
+  const run = (container: Container, event: unknown, functionArn: string) =>
+    new Promise<InvocationResult>((resolve) => {
+      const id = randomUUID();
+      const finish = (result: InvocationResult) => {
+        clearTimeout(timer);
+        container.child.off('message', onMessage);
+        container.child.off('exit', onExit);
+        resolve(result);
+      };
+      const onMessage = (message: { id: string } & InvocationResult) => {
+        if (message.id === id) finish(message);
+      };
+      const onExit = (code: number | null, signal: string | null) =>
+        finish({
+          ok: false,
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Process exited (${signal ?? code})`,
+        });
+      const timer = setTimeout(() => {
+        container.child.kill('SIGKILL');
+        finish({
+          ok: false,
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `Task timed out after ${timeoutMs} ms`,
+        });
+      }, timeoutMs);
+      container.child.on('message', onMessage);
+      container.child.once('exit', onExit);
+      container.child.send({ id, event, functionArn, timeoutMs });
+    });
+
+  return {
+    async invoke(
+      functionName,
+      event,
+      functionArn = `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    ) {
+      const bundle = join(options.functionsDir, functionName, 'index.mjs');
+      if (!existsSync(bundle)) throw new FunctionNotFoundError(functionName, bundle);
+      const pool = pools.get(functionName) ?? [];
+      pools.set(functionName, pool);
+      let container = pool.find((c) => !c.busy && c.child.connected);
+      if (container === undefined) {
+        container = spawn(functionName, bundle);
+        pool.push(container);
+      }
+      container.busy = true;
+      try {
+        return await run(container, event, functionArn);
+      } finally {
+        container.busy = false;
+      }
+    },
+    output: (functionName) => [...(outputs.get(functionName) ?? [])],
+    async close() {
+      const all = [...pools.values()].flat();
+      pools.clear();
+      await Promise.all(
+        all.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.child.exitCode !== null || c.child.signalCode !== null) return resolve();
+              c.child.once('exit', () => resolve());
+              c.child.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}

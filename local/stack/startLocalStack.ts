@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { completeRotation, dueRotations, startScheduledRotation } from '../endpoint/rotationOperations.js';
+import {
+  type LocalSecretsManagerServer,
+  startSecretsManagerServer,
+} from '../endpoint/startSecretsManagerServer.js';
+import { createFunctionInvoker, type FunctionInvoker } from '../lambda/createFunctionInvoker.js';
+import { type RetryPolicy, RotationRunner } from '../runner/RotationRunner.js';
+import { localRoutes } from './localRoutes.js';
+
+export interface LocalStackOptions {
+  readonly host?: string;
+  /** 0 picks a free port. Default 4566. */
+  readonly port?: number;
+  /** State, rotation records and events; in memory when absent. */
+  readonly dataDir?: string;
+  /** Where built functions live (`<name>/index.mjs`). Default: the project's dist/. */
+  readonly functionsDir?: string;
+  /** Extra environment per function, on top of the endpoint override and dummy credentials. */
+  readonly functionEnvironment?: (functionName: string) => Readonly<Record<string, string>>;
+  readonly retry?: RetryPolicy;
+  readonly functionTimeoutMs?: number;
+  /** How often scheduled rotations are checked; 0 turns the scheduler off. Default 60 s. */
+  readonly schedulerIntervalMs?: number;
+  readonly clock?: () => Date;
+  readonly logSink?: (line: string) => void;
+  /** Called with each Secrets Manager operation served, for counting calls. */
+  readonly onRequest?: (operation: string) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly secretsManager: LocalSecretsManagerServer;
+  readonly runner: RotationRunner;
+  readonly invoker: FunctionInvoker;
+  close(): Promise<void>;
+}
+
+const DEFAULT_FUNCTIONS_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** The local Secrets Manager with the rotation functions registered behind it. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  let url = '';
+  const invoker = createFunctionInvoker({
+    functionsDir: options.functionsDir ?? DEFAULT_FUNCTIONS_DIR,
+    ...(options.functionTimeoutMs === undefined ? {} : { timeoutMs: options.functionTimeoutMs }),
+    ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
+    environment: (name) => ({
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+      SECRETS_MANAGER_ENDPOINT: url,
+      AWS_REGION: LOCAL_REGION,
+      POWERTOOLS_SERVICE_NAME: name,
+      ...options.functionEnvironment?.(name),
+    }),
+  });
+  const runner = new RotationRunner({
+    invoker,
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'rotations') }),
+    ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
+  });
+  const secretsManager = await startSecretsManagerServer({
+    port: options.port ?? 4566,
+    host: options.host ?? '127.0.0.1',
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    hooks: runner,
+    onEvent: (_eventName, secretArn, versionId) => runner.publish('RotationAbandoned', secretArn, versionId),
+    localRoutes: localRoutes(runner),
+    ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'secrets') }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
+  });
+  url = secretsManager.url;
+  const store = secretsManager.store;
+  runner.store = {
+    completeRotation: (arn, versionId, at) => completeRotation(store, arn, versionId, at),
+    dueRotations: (now) => dueRotations(store, now),
+    startScheduledRotation: (arn) => startScheduledRotation(store, arn),
+  };
+  const interval = options.schedulerIntervalMs ?? 60_000;
+  if (interval > 0) runner.startScheduler(interval);
+  return {
+    url,
+    secretsManager,
+    runner,
+    invoker,
+    async close() {
+      await runner.close();
+      await invoker.close();
+      await secretsManager.close();
+    },
+  };
+}

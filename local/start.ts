@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { demoRotations } from './demo/demoRotations.js';
+import { runDemos } from './demo/runDemos.js';
+import { startLocalStack } from './stack/startLocalStack.js';
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env['LOCAL_STACK_PORT'] ?? '4566' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'data-dir': { type: 'string', default: '.data/local-stack' },
+    memory: { type: 'boolean', default: false },
+    once: { type: 'boolean', default: false },
+    'no-demo': { type: 'boolean', default: false },
+  },
+});
+
+const port = Number(args.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`--port must be a TCP port number, got ${args.port}`);
+  process.exit(2);
+}
+
+const stack = await startLocalStack({
+  port,
+  host: args.host,
+  ...(args.memory ? {} : { dataDir: args['data-dir'] }),
+});
+const region = 'us-east-1';
+const accountId = '000000000000';
+
+process.stdout.write(
+  [
+    '',
+    `Local Secrets Manager listening on ${stack.url}`,
+    `  state: ${args.memory ? 'in memory' : args['data-dir']}`,
+    `  rotation functions: dist/<name>/index.mjs as arn:aws:lambda:${region}:${accountId}:function:<name>`,
+    `  rotation attempts: ${stack.url}/_local/rotations   events: ${stack.url}/_local/events`,
+    '',
+    'Try it with the AWS CLI (any credentials work locally):',
+    `  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
+    `  aws secretsmanager list-secrets --endpoint-url ${stack.url}`,
+    '',
+  ].join('\n'),
+);
+
+const client = new SecretsManagerClient({
+  endpoint: stack.url,
+  region,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+let exitCode = 0;
+if (!args['no-demo']) {
+  const results = await runDemos(demoRotations, {
+    client,
+    region,
+    accountId,
+    waitForRotation: (arn, versionId, timeoutMs) => stack.runner.waitForRotation(arn, versionId, timeoutMs),
+  });
+  exitCode = results.every((result) => result.verified) ? 0 : 1;
+}
+
+const shutdown = async (code: number) => {
+  client.destroy();
+  await stack.close();
+  process.exit(code);
+};
+
+if (args.once) {
+  await shutdown(exitCode);
+} else {
+  process.stdout.write('Running. Ctrl-C stops the stack.\n');
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+}

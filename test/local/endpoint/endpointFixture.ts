@@ -1,0 +1,33 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  type SecretsManagerServerOptions,
+  startSecretsManagerServer,
+} from '../../../local/endpoint/startSecretsManagerServer.js';
+
+/** A local endpoint on a free port and a real SDK client pointed at it. */
+export async function startEndpoint(options: SecretsManagerServerOptions = {}) {
+  const server = await startSecretsManagerServer({ port: 0, ...options });
+  const client = new SecretsManagerClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+    maxAttempts: 1,
+  });
+  return {
+    server,
+    client,
+    async close() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
+
+let counter = 0;
+/** A unique secret name per test, so tests share one server without interfering. */
+export function uniqueName(prefix = 'test'): string {
+  counter += 1;
+  return `${prefix}/${process.pid}/${counter}`;
+}
+
+export const token = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;

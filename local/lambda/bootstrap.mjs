@@ -14,6 +14,10 @@ function loadHandler() {
   return handlerPromise;
 }
 
+// Logs written before the answer reach the parent before it, as far as a pipe allows.
+const flushed = () =>
+  new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
+
 process.on('message', async (message) => {
   const started = Date.now();
   const context = {
@@ -27,8 +31,10 @@ process.on('message', async (message) => {
   try {
     const handler = await loadHandler();
     const result = await handler(message.event, context);
+    await flushed();
     process.send({ id: message.id, ok: true, result: result ?? null });
   } catch (error) {
+    await flushed();
     process.send({
       id: message.id,
       ok: false,

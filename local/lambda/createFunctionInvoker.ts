@@ -31,6 +31,7 @@ const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 interface Container {
   readonly child: ChildProcess;
   busy: boolean;
+  dead: boolean;
 }
 
 /**
@@ -55,6 +56,14 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
     }
   };
 
+  const retire = (name: string, container: Container) => {
+    container.dead = true;
+    pools.set(
+      name,
+      (pools.get(name) ?? []).filter((c) => c !== container),
+    );
+  };
+
   const spawn = (name: string, bundle: string): Container => {
     const env = {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -69,18 +78,12 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
     const child = fork(BOOTSTRAP, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
     child.stdout?.setEncoding('utf8').on('data', (text: string) => record(name, text));
     child.stderr?.setEncoding('utf8').on('data', (text: string) => record(name, text));
-    const container: Container = { child, busy: false };
-    child.once('exit', () => {
-      const pool = pools.get(name) ?? [];
-      pools.set(
-        name,
-        pool.filter((c) => c !== container),
-      );
-    });
+    const container: Container = { child, busy: false, dead: false };
+    child.once('exit', () => retire(name, container));
     return container;
   };
 
-  const run = (container: Container, event: unknown, functionArn: string) =>
+  const run = (container: Container, event: unknown, functionArn: string): Promise<InvocationResult> =>
     new Promise<InvocationResult>((resolve) => {
       const id = randomUUID();
       const finish = (result: InvocationResult) => {
@@ -90,7 +93,12 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
         resolve(result);
       };
       const onMessage = (message: { id: string } & InvocationResult) => {
-        if (message.id === id) finish(message);
+        if (message.id !== id) return;
+        finish(
+          message.ok
+            ? { ok: true, result: message.result }
+            : { ok: false, errorType: message.errorType, errorMessage: message.errorMessage },
+        );
       };
       const onExit = (code: number | null, signal: string | null) =>
         finish({
@@ -99,6 +107,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
           errorMessage: `Process exited (${signal ?? code})`,
         });
       const timer = setTimeout(() => {
+        container.dead = true;
         container.child.kill('SIGKILL');
         finish({
           ok: false,
@@ -121,7 +130,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       if (!existsSync(bundle)) throw new FunctionNotFoundError(functionName, bundle);
       const pool = pools.get(functionName) ?? [];
       pools.set(functionName, pool);
-      let container = pool.find((c) => !c.busy && c.child.connected);
+      let container = pool.find((c) => !c.busy && !c.dead && c.child.connected);
       if (container === undefined) {
         container = spawn(functionName, bundle);
         pool.push(container);

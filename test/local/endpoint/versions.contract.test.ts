@@ -232,7 +232,11 @@ describe('PutSecretValue', () => {
       new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true, MaxResults: 100 }),
     );
     const next = await endpoint.client.send(
-      new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true, NextToken: listed.NextToken }),
+      new ListSecretVersionIdsCommand({
+        SecretId: name,
+        IncludeDeprecated: true,
+        NextToken: listed.NextToken,
+      }),
     );
     expect(listed.Versions).toHaveLength(100);
     const all = endpoint.server.store.find(name).versions.map((v) => v.id);

@@ -21,9 +21,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+// The stack's log: rotation events and every line the functions write (values never appear in either).
 const stack = await startLocalStack({
   port,
   host: args.host,
+  logSink: (line) => process.stdout.write(`${line}\n`),
   ...(args.memory ? {} : { dataDir: args['data-dir'] }),
 });
 const region = 'us-east-1';

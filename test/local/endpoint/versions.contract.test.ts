@@ -21,9 +21,6 @@ afterAll(async () => {
   await endpoint.close();
 });
 
-const send = <T>(command: Parameters<typeof endpoint.client.send>[0]) =>
-  endpoint.client.send(command) as Promise<T>;
-
 async function secretWithCurrent(value = 'v1') {
   const name = uniqueName();
   const created = await endpoint.client.send(

@@ -95,3 +95,76 @@ describe('persistence', () => {
     expect(current.SecretString).toBe('v2100');
   }, 60_000);
 });
+
+describe('a killed endpoint process', () => {
+  it('loses no acknowledged write when killed with SIGKILL mid-stream', async () => {
+    const dir = dataDir();
+    const { spawn } = await import('node:child_process');
+    const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const script = new URL('../../../local/start.ts', import.meta.url).pathname;
+    const startProcess = () =>
+      new Promise<{ kill: () => Promise<void>; url: string }>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', script, '--port', '0', '--data-dir', dir, '--no-demo'],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (text: string) => {
+          out += text;
+          const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+          if (url !== undefined) {
+            resolve({
+              url,
+              kill: () =>
+                new Promise<void>((done) => {
+                  child.once('exit', () => done());
+                  child.kill('SIGKILL');
+                }),
+            });
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`stack exited early (${code})`)));
+      });
+
+    const first = await startProcess();
+    const client = new SecretsManagerClient({
+      endpoint: first.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    const acknowledged: string[] = [];
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      for (let i = 0; ; i++) {
+        const name = `killed/w${w}/s${i}`;
+        try {
+          await client.send(new CreateSecretCommand({ Name: name, SecretString: `value-${w}-${i}` }));
+          acknowledged.push(name);
+        } catch {
+          return;
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await first.kill();
+    await Promise.all(writers);
+    client.destroy();
+
+    // The stack keeps the endpoint's state under <data-dir>/secrets.
+    const second = await startEndpoint({ dataDir: join(dir, 'secrets') });
+    const missing: string[] = [];
+    for (const name of acknowledged) {
+      const got = await second.client
+        .send(new GetSecretValueCommand({ SecretId: name }))
+        .catch(() => undefined);
+      if (got?.SecretString === undefined) missing.push(name);
+    }
+    await second.close();
+
+    expect(acknowledged.length).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  }, 60_000);
+});

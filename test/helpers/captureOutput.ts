@@ -1,3 +1,5 @@
+import { afterEach, beforeEach } from 'vitest';
+
 /**
  * Records everything this process writes to stdout and stderr (Powertools Logger writes there)
  * until `stop()`. Pass-through is off so test output stays readable.
@@ -28,4 +30,16 @@ export function captureOutput(): CapturedOutput {
       return chunks.join('');
     },
   };
+}
+
+/** Captures output around every test of the calling file; `text()` reads the current test's. */
+export function useCapturedOutput(): { text(): string } {
+  let current: CapturedOutput | undefined;
+  beforeEach(() => {
+    current = captureOutput();
+  });
+  afterEach(() => {
+    current?.stop();
+  });
+  return { text: () => current?.text() ?? '' };
 }

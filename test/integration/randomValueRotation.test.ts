@@ -1,40 +1,28 @@
-import { fileURLToPath } from 'node:url';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   RotateSecretCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack } from '../../local/stack/startLocalStack.js';
 import { assertNoSecretLeaks, sensitiveStrings } from '../helpers/secretLeaks.js';
+import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
-const functionsDir = fileURLToPath(new URL('../../dist', import.meta.url));
 
-let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let env: TestStack;
 let client: SecretsManagerClient;
-const logLines: string[] = [];
+let stack: TestStack['stack'];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    functionsDir,
-    retry: { maxAttempts: 3, baseDelayMs: 10 },
-    logSink: (line: string) => logLines.push(line),
-  });
-  client = new SecretsManagerClient({
-    endpoint: stack.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  env = await startTestStack();
+  ({ client, stack } = env);
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await stack?.close();
+  await env?.close();
 });
 
 /** Every value ever stored for the secret, and its credential-like fields. */
@@ -141,7 +129,7 @@ describe('random-value rotation through RotateSecret on the local stack', () => 
 
   it('leaves no secret value in any log line of the functions or the stack', async () => {
     const secrets = await storedSecrets('services/orders/dev/signing-key');
-    const output = [...logLines, ...stack.invoker.output('random-value')].join('\n');
+    const output = [...env.log, ...stack.invoker.output('random-value')].join('\n');
 
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     expect(output).toContain('Step completed');

@@ -1,33 +1,23 @@
-import { fileURLToPath } from 'node:url';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
   RotateSecretCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack/startLocalStack.js';
+import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
 
 let now = Date.UTC(2026, 5, 1, 12);
-let stack: LocalStack;
+let env: TestStack;
+let stack: TestStack['stack'];
 let client: SecretsManagerClient;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    functionsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
-    clock: () => new Date(now),
-    schedulerIntervalMs: 0,
-  });
-  client = new SecretsManagerClient({
-    endpoint: stack.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  env = await startTestStack({ clock: () => new Date(now) });
+  ({ stack, client } = env);
 });
 afterAll(async () => {
-  client?.destroy();
-  await stack?.close();
+  await env?.close();
 });
 
 describe('scheduled rotation on the local stack', () => {

@@ -1,4 +1,8 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import {
   type SecretsManagerServerOptions,
   startSecretsManagerServer,
@@ -31,3 +35,29 @@ export function uniqueName(prefix = 'test'): string {
 }
 
 export const token = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+type Client = SecretsManagerClient;
+
+/** PutSecretValue of `value` as version `token(n)`, labelled `stages` (AWS's default: AWSCURRENT). */
+export function putVersion(client: Client, secretId: string, n: number, value: string, stages?: string[]) {
+  return client.send(
+    new PutSecretValueCommand({
+      SecretId: secretId,
+      SecretString: value,
+      ClientRequestToken: token(n),
+      ...(stages === undefined ? {} : { VersionStages: stages }),
+    }),
+  );
+}
+
+/** UpdateSecretVersionStage moving `stage` to `token(to)` from `token(from)` (either may be absent). */
+export function moveStage(client: Client, secretId: string, stage: string, to?: number, from?: number) {
+  return client.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId: secretId,
+      VersionStage: stage,
+      ...(to === undefined ? {} : { MoveToVersionId: token(to) }),
+      ...(from === undefined ? {} : { RemoveFromVersionId: token(from) }),
+    }),
+  );
+}

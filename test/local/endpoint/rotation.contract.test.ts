@@ -8,12 +8,11 @@ import {
   PutSecretValueCommand,
   ResourceNotFoundException,
   RotateSecretCommand,
-  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dueRotations, startScheduledRotation } from '../../../local/endpoint/rotationOperations.js';
 import type { RotationRequest } from '../../../local/secrets-manager/RotationHooks.js';
-import { startEndpoint, token, uniqueName } from './endpointFixture.js';
+import { moveStage, putVersion, startEndpoint, token, uniqueName } from './endpointFixture.js';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
 const requests: RotationRequest[] = [];
@@ -144,14 +143,7 @@ describe('RotateSecret', () => {
         VersionStages: ['AWSPENDING'],
       }),
     );
-    await endpoint.client.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: token(2),
-        RemoveFromVersionId: token(1),
-      }),
-    );
+    await moveStage(endpoint.client, name, 'AWSCURRENT', 2, 1);
 
     await endpoint.client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: token(3) }));
 
@@ -258,9 +250,7 @@ describe('a manual new AWSCURRENT during a rotation', () => {
       new RotateSecretCommand({ SecretId: name, RotationLambdaARN: FUNCTION, ClientRequestToken: token(2) }),
     );
 
-    await endpoint.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'manual', ClientRequestToken: token(3) }),
-    );
+    await putVersion(endpoint.client, name, 3, 'manual');
 
     expect(await stagesOf(name)).toEqual({ [token(1)]: ['AWSPREVIOUS'], [token(3)]: ['AWSCURRENT'] });
     expect(abandoned).toContain(`RotationAbandoned:${token(2)}`);

@@ -11,7 +11,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEndpoint, token, uniqueName } from './endpointFixture.js';
+import { moveStage, putVersion, startEndpoint, token, uniqueName } from './endpointFixture.js';
 
 let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
 beforeAll(async () => {
@@ -37,9 +37,7 @@ async function stages(secretId: string) {
 describe('GetSecretValue', () => {
   it('returns AWSCURRENT when neither VersionId nor VersionStage is given', async () => {
     const { name } = await secretWithCurrent('first');
-    await endpoint.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'second', ClientRequestToken: token(2) }),
-    );
+    await putVersion(endpoint.client, name, 2, 'second');
 
     const got = await endpoint.client.send(new GetSecretValueCommand({ SecretId: name }));
 
@@ -49,23 +47,9 @@ describe('GetSecretValue', () => {
 
   it('returns the new AWSCURRENT right after UpdateSecretVersionStage (moto returns a stale version)', async () => {
     const { name } = await secretWithCurrent('old');
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'new',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(endpoint.client, name, 2, 'new', ['AWSPENDING']);
 
-    await endpoint.client.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: token(2),
-        RemoveFromVersionId: token(1),
-      }),
-    );
+    await moveStage(endpoint.client, name, 'AWSCURRENT', 2, 1);
 
     const got = await endpoint.client.send(new GetSecretValueCommand({ SecretId: name }));
     expect(got.VersionId).toBe(token(2));
@@ -74,9 +58,7 @@ describe('GetSecretValue', () => {
 
   it('fails with InvalidRequestException when VersionId and VersionStage name different versions', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: token(2) }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2');
 
     await expect(
       endpoint.client.send(
@@ -124,36 +106,15 @@ describe('GetSecretValue', () => {
 describe('PutSecretValue', () => {
   it('is a no-op for the same token and the same value', async () => {
     const { name } = await secretWithCurrent();
-    const first = await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
-    const again = await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    const first = await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING']);
+    const again = await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING']);
     expect(again.VersionId).toBe(first.VersionId);
     expect(await stages(name)).toEqual({ [token(1)]: ['AWSCURRENT'], [token(2)]: ['AWSPENDING'] });
   });
 
   it('refuses the same token with a different value with ResourceExistsException (moto overwrites)', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING']);
 
     await expect(
       endpoint.client.send(
@@ -173,34 +134,16 @@ describe('PutSecretValue', () => {
 
   it('moves AWSCURRENT by default and AWSPREVIOUS follows it', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: token(2) }),
-    );
-    await endpoint.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'v3', ClientRequestToken: token(3) }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2');
+    await putVersion(endpoint.client, name, 3, 'v3');
 
     expect(await stages(name)).toEqual({ [token(2)]: ['AWSPREVIOUS'], [token(3)]: ['AWSCURRENT'] });
   });
 
   it('moves a label from wherever it was, so no label is ever on two versions', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING', 'blue'],
-      }),
-    );
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v3',
-        ClientRequestToken: token(3),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING', 'blue']);
+    await putVersion(endpoint.client, name, 3, 'v3', ['AWSPENDING']);
 
     const all = Object.values(await stages(name)).flat();
     expect(all.filter((s) => s === 'AWSPENDING')).toHaveLength(1);
@@ -220,9 +163,7 @@ describe('PutSecretValue', () => {
   it('keeps only the newest 100 deprecated versions', async () => {
     const { name } = await secretWithCurrent();
     for (let i = 2; i <= 104; i++) {
-      await endpoint.client.send(
-        new PutSecretValueCommand({ SecretId: name, SecretString: `v${i}`, ClientRequestToken: token(i) }),
-      );
+      await putVersion(endpoint.client, name, i, `v${i}`);
     }
 
     const listed = await endpoint.client.send(
@@ -250,14 +191,7 @@ describe('PutSecretValue', () => {
 describe('UpdateSecretVersionStage', () => {
   it('requires RemoveFromVersionId naming the version that holds the label', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING']);
     const before = await stages(name);
 
     await expect(
@@ -284,9 +218,7 @@ describe('UpdateSecretVersionStage', () => {
 
   it('changes nothing when it fails (moto half-applies the move)', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: 'v2', ClientRequestToken: token(2) }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2');
     const before = await stages(name);
 
     await expect(
@@ -307,23 +239,9 @@ describe('UpdateSecretVersionStage', () => {
 
   it('moves AWSPREVIOUS to the version that lost AWSCURRENT', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING']);
 
-    await endpoint.client.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: token(2),
-        RemoveFromVersionId: token(1),
-      }),
-    );
+    await moveStage(endpoint.client, name, 'AWSCURRENT', 2, 1);
 
     expect(await stages(name)).toEqual({
       [token(1)]: ['AWSPREVIOUS'],
@@ -333,22 +251,9 @@ describe('UpdateSecretVersionStage', () => {
 
   it('removes a label with RemoveFromVersionId alone, but never AWSCURRENT', async () => {
     const { name } = await secretWithCurrent();
-    await endpoint.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        SecretString: 'v2',
-        ClientRequestToken: token(2),
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(endpoint.client, name, 2, 'v2', ['AWSPENDING']);
 
-    await endpoint.client.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSPENDING',
-        RemoveFromVersionId: token(2),
-      }),
-    );
+    await moveStage(endpoint.client, name, 'AWSPENDING', undefined, 2);
     await expect(
       endpoint.client.send(
         new UpdateSecretVersionStageCommand({

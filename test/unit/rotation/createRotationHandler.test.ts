@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CapturedOutput, captureOutput } from '../../helpers/captureOutput.js';
+import { describe, expect, it } from 'vitest';
+import { useCapturedOutput } from '../../helpers/captureOutput.js';
 import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
 import {
   CURRENT_VERSION,
@@ -10,13 +10,7 @@ import {
   TOKEN,
 } from './rotationFixture.js';
 
-let output: CapturedOutput;
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => {
-  output.stop();
-});
+const output = useCapturedOutput();
 
 describe('a full rotation', () => {
   it('moves AWSCURRENT to the new version and AWSPREVIOUS to the old one', async () => {

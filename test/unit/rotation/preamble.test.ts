@@ -1,21 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   RotationNotEnabledError,
   StuckRotationError,
   UnknownVersionError,
   VersionNotPendingError,
 } from '../../../shared/rotation/errors.js';
-import { type CapturedOutput, captureOutput } from '../../helpers/captureOutput.js';
+import { useCapturedOutput } from '../../helpers/captureOutput.js';
 import { CURRENT_VERSION, rotationFixture, STEPS, TOKEN } from './rotationFixture.js';
 
 const OTHER = '99999999-8888-4777-8666-555544443333';
-let output: CapturedOutput;
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => {
-  output.stop();
-});
+// Keeps the expected error logs out of the test report.
+useCapturedOutput();
 
 describe('the preamble of every step', () => {
   it.each(STEPS)('%s refuses a secret whose rotation is disabled, changing nothing', async (step) => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CurrentValueMissingError,
   InvalidSecretValueError,
@@ -6,17 +6,11 @@ import {
   PendingValueMissingError,
 } from '../../../shared/rotation/errors.js';
 import { SecretsManagerCallError } from '../../../shared/secrets/errors.js';
-import { type CapturedOutput, captureOutput } from '../../helpers/captureOutput.js';
+import { useCapturedOutput } from '../../helpers/captureOutput.js';
 import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
 import { CURRENT_VERSION, INITIAL_PASSWORD, rotationFixture, TOKEN } from './rotationFixture.js';
 
-let output: CapturedOutput;
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => {
-  output.stop();
-});
+const output = useCapturedOutput();
 
 describe('createSecret', () => {
   it('reuses the stored pending value instead of generating a second one', async () => {

@@ -1,12 +1,15 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { demoRotations } from './demo/demoRotations.js';
 import { runDemos } from './demo/runDemos.js';
 import { startLocalStack } from './stack/startLocalStack.js';
+import { startTokenService } from './token-service/startTokenService.js';
 
 const { values: args } = parseArgs({
   options: {
     port: { type: 'string', default: process.env['LOCAL_STACK_PORT'] ?? '4566' },
+    'token-port': { type: 'string', default: process.env['LOCAL_TOKEN_SERVICE_PORT'] ?? '4567' },
     host: { type: 'string', default: '127.0.0.1' },
     'data-dir': { type: 'string', default: '.data/local-stack' },
     memory: { type: 'boolean', default: false },
@@ -15,11 +18,16 @@ const { values: args } = parseArgs({
   },
 });
 
-const port = Number(args.port);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`--port must be a TCP port number, got ${args.port}`);
-  process.exit(2);
+function portArgument(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`--${flag} must be a TCP port number, got ${value}`);
+    process.exit(2);
+  }
+  return port;
 }
+const port = portArgument('port', args.port);
+const tokenPort = portArgument('token-port', args['token-port']);
 
 // The stack's log: rotation events and every line the functions write (values never appear in either).
 const stack = await startLocalStack({
@@ -27,6 +35,11 @@ const stack = await startLocalStack({
   host: args.host,
   logSink: (line) => process.stdout.write(`${line}\n`),
   ...(args.memory ? {} : { dataDir: args['data-dir'] }),
+});
+const tokenService = await startTokenService({
+  port: tokenPort,
+  host: args.host,
+  ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'token-service') }),
 });
 const region = 'us-east-1';
 const accountId = '000000000000';
@@ -38,6 +51,7 @@ process.stdout.write(
     `  state: ${args.memory ? 'in memory' : args['data-dir']}`,
     `  rotation functions: dist/<name>/index.mjs as arn:aws:lambda:${region}:${accountId}:function:<name>`,
     `  rotation attempts: ${stack.url}/_local/rotations   events: ${stack.url}/_local/events`,
+    `Local token service (for api-token rotation) on ${tokenService.url}`,
     '',
     'Try it with the AWS CLI (any credentials work locally):',
     `  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
@@ -54,7 +68,7 @@ const client = new SecretsManagerClient({
 
 let exitCode = 0;
 if (!args['no-demo']) {
-  const results = await runDemos(demoRotations, {
+  const results = await runDemos(demoRotations({ tokenService }), {
     client,
     region,
     accountId,
@@ -65,6 +79,7 @@ if (!args['no-demo']) {
 
 const shutdown = async (code: number) => {
   client.destroy();
+  await tokenService.close();
   await stack.close();
   process.exit(code);
 };

@@ -11,6 +11,8 @@ export interface SamEsbuildProperties {
   readonly MainFields: string;
   readonly OutExtension: readonly string[];
   readonly Banner: readonly string[];
+  /** Optional native add-ons a dependency only loads when asked to (pg's pg-native). */
+  readonly External?: readonly string[];
 }
 
 export const BUILD_PROPERTIES_FILE = new URL('../functions/build-options.json', import.meta.url);
@@ -40,6 +42,7 @@ export function toEsbuildOptions(props: SamEsbuildProperties): BuildOptions {
     mainFields: props.MainFields.split(','),
     outExtension: keyValue(props.OutExtension),
     banner: keyValue(props.Banner),
+    external: [...(props.External ?? [])],
     legalComments: 'none',
     logLevel: 'warning',
   };

@@ -1,11 +1,13 @@
 import {
   DescribeSecretCommand,
+  GetRandomPasswordCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import type { PasswordPolicy } from '../passwords/PasswordPolicy.js';
 import { SecretsManagerCallError } from './errors.js';
 import type { SecretMetadata } from './SecretMetadata.js';
 import type { SecretStore, SecretVersionValue, VersionSelector } from './SecretStore.js';
@@ -35,6 +37,22 @@ export class SecretsManagerStore implements SecretStore {
       rotationEnabled: out.RotationEnabled === true,
       versions,
     };
+  }
+
+  /** A password from `GetRandomPassword`, for functions configured to use it over local generation. */
+  async getRandomPassword(policy: PasswordPolicy): Promise<string> {
+    const out = await this.#call('GetRandomPassword', '-', () =>
+      this.#client.send(
+        new GetRandomPasswordCommand({
+          PasswordLength: policy.length,
+          ExcludeCharacters: policy.excludeCharacters,
+          RequireEachIncludedType: true,
+        }),
+      ),
+    );
+    if (out.RandomPassword === undefined)
+      throw new SecretsManagerCallError('GetRandomPassword', '-', undefined);
+    return out.RandomPassword;
   }
 
   async getValue(secretId: string, selector: VersionSelector): Promise<SecretVersionValue | undefined> {

@@ -1,0 +1,29 @@
+import type { SslMode } from './PostgresSecret.js';
+
+/** Who to log in as and where. `password` is secret; `which` names the credential in errors. */
+export interface PostgresLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly dbname: string;
+  readonly username: string;
+  readonly password: string;
+  readonly sslMode: SslMode;
+  readonly which: string;
+}
+
+/** One open connection. `action` describes a statement for errors; statement text is never quoted. */
+export interface PostgresSession {
+  query<Row extends Record<string, unknown>>(
+    action: string,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<Row[]>;
+  /** Escapes an identifier the way the server expects (double quotes, doubled inner quotes). */
+  identifier(name: string): string;
+  /** Escapes a string literal for the few statements that take no bind parameters (ALTER ROLE). */
+  literal(value: string): string;
+  end(): Promise<void>;
+}
+
+/** Opens a session; rejects with a typed error. The seam tests use to inject crashes. */
+export type PostgresConnector = (login: PostgresLogin) => Promise<PostgresSession>;

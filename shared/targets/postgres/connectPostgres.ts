@@ -1,0 +1,140 @@
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import pg from 'pg';
+import {
+  PostgresConnectionError,
+  PostgresLoginRejectedError,
+  PostgresStatementError,
+  PostgresTlsError,
+} from './errors.js';
+import type { PostgresConnector, PostgresLogin, PostgresSession } from './PostgresSession.js';
+
+export interface ConnectOptions {
+  /** PEM CAs; when absent Node's default store (with NODE_EXTRA_CA_CERTS) is trusted. */
+  readonly ca: string | undefined;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+const TLS_CODES = new Set([
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+const STATE_TEXT: Readonly<Record<string, string>> = {
+  '42501': 'permission denied',
+  '42704': 'the role does not exist',
+  '42710': 'the role already exists',
+  '57014': 'the statement timed out',
+  '3D000': 'the database does not exist',
+  '0LP01': 'the grant is not allowed',
+};
+
+function tlsOptions(login: PostgresLogin, options: ConnectOptions): false | ConnectionOptions {
+  if (login.sslMode === 'disable') return false;
+  return {
+    rejectUnauthorized: true,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    // An IP address is checked against the certificate's IP SANs; SNI takes host names only.
+    ...(isIP(login.host) === 0 ? { servername: login.host } : {}),
+    ...(login.sslMode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+  };
+}
+
+/** Server messages can quote literals; drop them so a statement's values never reach an error. */
+function scrub(message: string): string {
+  return message.replace(/'[^']*'/g, "'…'").slice(0, 200);
+}
+
+function connectFailure(login: PostgresLogin, error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  if (code === '28P01' || code === '28000')
+    return new PostgresLoginRejectedError(login.username, login.host, login.which);
+  if (code === '3D000')
+    return new PostgresConnectionError(login.host, login.port, `database '${login.dbname}' does not exist`);
+  if ((typeof code === 'string' && TLS_CODES.has(code)) || /SSL|TLS|certificate/i.test(message)) {
+    return new PostgresTlsError(login.host, login.port, typeof code === 'string' ? code : scrub(message));
+  }
+  if (/timeout/i.test(message))
+    return new PostgresConnectionError(login.host, login.port, 'connection timed out');
+  return new PostgresConnectionError(
+    login.host,
+    login.port,
+    typeof code === 'string' ? code : scrub(message) || 'unknown error',
+    {
+      cause: error,
+    },
+  );
+}
+
+/** Connects with `pg`: verified TLS unless told otherwise, bounded connect and statement time. */
+export function createPostgresConnector(options: ConnectOptions): PostgresConnector {
+  return async (login) => {
+    const client = new pg.Client({
+      host: login.host,
+      port: login.port,
+      database: login.dbname,
+      user: login.username,
+      password: login.password,
+      ssl: tlsOptions(login, options),
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      statement_timeout: options.statementTimeoutMs,
+      query_timeout: options.statementTimeoutMs + 1_000,
+      application_name: 'secrets-rotation',
+    });
+    // A server that drops the connection later must not crash the process with an unhandled event.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw connectFailure(login, error);
+    }
+    const session: PostgresSession = {
+      async query<Row extends Record<string, unknown>>(
+        action: string,
+        sql: string,
+        params?: readonly unknown[],
+      ) {
+        try {
+          const result = await client.query<Row>(sql, params === undefined ? undefined : [...params]);
+          return result.rows;
+        } catch (error) {
+          const state = (error as { code?: unknown }).code;
+          const sqlState = typeof state === 'string' ? state : undefined;
+          const detail =
+            (sqlState === undefined ? undefined : STATE_TEXT[sqlState]) ??
+            (error instanceof Error ? scrub(error.message) : 'unknown error');
+          throw new PostgresStatementError(action, sqlState, detail);
+        }
+      },
+      identifier: (name) => client.escapeIdentifier(name),
+      literal: (value) => client.escapeLiteral(value),
+      end: () => client.end().catch(() => undefined),
+    };
+    return session;
+  };
+}
+
+/** Runs `work` in a session that is always closed, also when `work` fails. */
+export async function withSession<T>(
+  connect: PostgresConnector,
+  login: PostgresLogin,
+  work: (session: PostgresSession) => Promise<T>,
+): Promise<T> {
+  const session = await connect(login);
+  try {
+    return await work(session);
+  } finally {
+    await session.end();
+  }
+}

@@ -1,0 +1,131 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { RotationTarget } from '../../rotation/RotationTarget.js';
+import {
+  CloneDriftError,
+  MasterSecretError,
+  PendingIdentityChangedError,
+  RoleMissingError,
+} from './errors.js';
+import { PostgresAccess, type PostgresTargetDependencies } from './PostgresAccess.js';
+import {
+  type PostgresSecret,
+  parsePostgresSecret,
+  serializePostgresSecret,
+  withLogin,
+} from './PostgresSecret.js';
+import {
+  type CloneDrift,
+  cloneDrift,
+  ensureClone,
+  expireLogin,
+  repairClone,
+  roleState,
+  setRolePassword,
+} from './postgresRoles.js';
+
+/**
+ * Two logins take turns: `<user>` and `<user><suffix>`. Each rotation resets the password of the
+ * one that is not AWSCURRENT, so the current login keeps working throughout and AWSPREVIOUS works
+ * until the next rotation. The clone is a member of the original and acts as it at login, so both
+ * have the same privileges and everything either creates is owned by the original.
+ */
+export function createAlternatingUsersTarget(
+  deps: PostgresTargetDependencies,
+): RotationTarget<PostgresSecret> {
+  const access = new PostgresAccess(deps);
+  const suffix = deps.config.cloneSuffix;
+  const originalOf = (username: string) =>
+    username.endsWith(suffix) ? username.slice(0, -suffix.length) : username;
+  const partnerOf = (username: string) =>
+    username === originalOf(username) ? `${username}${suffix}` : originalOf(username);
+
+  const reportExtra = (drift: CloneDrift, clone: string, logger: Logger) => {
+    if (drift.extra.length > 0) {
+      logger.warn('The clone has role memberships the original lacks; they were not revoked', {
+        clone,
+        extraMemberships: drift.extra,
+      });
+    }
+  };
+
+  const masterArnOf = (pending: PostgresSecret, current: PostgresSecret): string => {
+    const arn = pending.masterArn ?? current.masterArn;
+    if (arn === undefined) throw new MasterSecretError(undefined, "the secret has no 'masterarn' key");
+    return arn;
+  };
+
+  return {
+    name: 'postgres-alternating-users',
+    parse: parsePostgresSecret,
+    serialize: serializePostgresSecret,
+    async generate(current) {
+      return withLogin(current, {
+        username: partnerOf(current.username),
+        password: await access.newPassword(),
+      });
+    },
+    async set(pending, values, context) {
+      const { logger } = context;
+      const current = await values.current();
+      const changed: string[] = (['host', 'port', 'dbname'] as const).filter(
+        (key) => pending[key] !== current[key],
+      );
+      if (pending.username !== partnerOf(current.username)) changed.unshift('username');
+      if (changed.length > 0) throw new PendingIdentityChangedError(changed);
+      const original = originalOf(current.username);
+      const clone = `${original}${suffix}`;
+
+      const already = await access.tryAs(access.login(pending, 'AWSPENDING', logger), (session) =>
+        roleState(session, clone),
+      );
+      if (already.ok && already.value !== undefined) {
+        const drift = cloneDrift(original, already.value);
+        reportExtra(drift, clone, logger);
+        if (drift.missing.length === 0) {
+          logger.info('The pending login already works; nothing to set');
+          return;
+        }
+        logger.warn('The clone drifted from the original; repairing it', { clone, missing: drift.missing });
+      }
+
+      const master = await access.masterLogin(masterArnOf(pending, current), pending, logger);
+      const verifier = await access.verifier(pending.password);
+      await access.run(master, async (session) => {
+        if ((await roleState(session, original)) === undefined)
+          throw new RoleMissingError(original, pending.host);
+        if (pending.username === clone) await ensureClone(session, original, clone, verifier);
+        else if ((await roleState(session, clone)) !== undefined) await repairClone(session, original, clone);
+        await setRolePassword(session, pending.username, verifier, 'admin');
+        const state = await roleState(session, clone);
+        if (state !== undefined) reportExtra(cloneDrift(original, state), clone, logger);
+      });
+      logger.info('Password set with the master secret', { username: pending.username });
+    },
+    async test(value, context) {
+      const original = originalOf(value.username);
+      const clone = `${original}${suffix}`;
+      await access.run(access.login(value, 'AWSPENDING', context.logger), async (session) => {
+        await access.check(session, value, original);
+        const state = await roleState(session, clone);
+        if (state === undefined) return;
+        const drift = cloneDrift(original, state);
+        reportExtra(drift, clone, context.logger);
+        if (drift.missing.length > 0) throw new CloneDriftError(clone, drift.missing);
+      });
+    },
+    async afterFinish(values, context) {
+      const ttl = deps.config.previousLoginTtlSeconds;
+      if (ttl === 0) return;
+      const current = await values.current();
+      const previous = await values.previous();
+      if (previous === undefined || previous.username === current.username) return;
+      const until = new Date(Date.now() + ttl * 1000);
+      const master = await access.masterLogin(masterArnOf(current, current), current, context.logger);
+      await access.run(master, (session) => expireLogin(session, previous.username, until));
+      context.logger.info('The AWSPREVIOUS login stops working after the overlap', {
+        username: previous.username,
+        validUntil: until.toISOString(),
+      });
+    },
+  };
+}

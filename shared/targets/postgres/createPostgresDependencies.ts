@@ -1,0 +1,25 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { type Env, optionalString } from '../../config/env.js';
+import type { SecretsManagerStore } from '../../secrets/SecretsManagerStore.js';
+import { createPostgresConnector } from './connectPostgres.js';
+import type { PostgresTargetDependencies } from './PostgresAccess.js';
+import { loadPostgresConfig } from './PostgresConfig.js';
+import { rdsTopologyCheck } from './rdsTopology.js';
+
+/** The production wiring shared by both Postgres functions. */
+export function createPostgresDependencies(env: Env, store: SecretsManagerStore): PostgresTargetDependencies {
+  const config = loadPostgresConfig(env);
+  const rdsEndpoint = optionalString(env, 'AWS_ENDPOINT_URL_RDS') ?? optionalString(env, 'AWS_ENDPOINT_URL');
+  const rds = new RDSClient(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint });
+  return {
+    config,
+    store,
+    connect: createPostgresConnector({
+      ca: config.ca,
+      connectTimeoutMs: config.connectTimeoutMs,
+      statementTimeoutMs: config.statementTimeoutMs,
+    }),
+    topology: rdsTopologyCheck(rds),
+    randomPassword: (policy) => store.getRandomPassword(policy),
+  };
+}

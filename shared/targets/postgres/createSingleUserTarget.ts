@@ -1,0 +1,74 @@
+import type { RotationTarget } from '../../rotation/RotationTarget.js';
+import { NoWorkingCredentialsError, PendingIdentityChangedError, RoleMissingError } from './errors.js';
+import { PostgresAccess, type PostgresTargetDependencies } from './PostgresAccess.js';
+import {
+  type PostgresSecret,
+  parsePostgresSecret,
+  serializePostgresSecret,
+  withLogin,
+} from './PostgresSecret.js';
+import { roleState, setRolePassword } from './postgresRoles.js';
+
+const IDENTITY = ['username', 'host', 'port', 'dbname'] as const;
+
+/**
+ * One user whose password changes in place. Between setSecret and finishSecret only the pending
+ * password works, which is why clients should prefer the alternating-users strategy.
+ */
+export function createSingleUserTarget(deps: PostgresTargetDependencies): RotationTarget<PostgresSecret> {
+  const access = new PostgresAccess(deps);
+
+  return {
+    name: 'postgres-single-user',
+    parse: parsePostgresSecret,
+    serialize: serializePostgresSecret,
+    async generate(current) {
+      return withLogin(current, { username: current.username, password: await access.newPassword() });
+    },
+    async set(pending, values, context) {
+      const { logger } = context;
+      const current = await values.current();
+      const changed = IDENTITY.filter((key) => pending[key] !== current[key]);
+      if (changed.length > 0) throw new PendingIdentityChangedError(changed);
+
+      if ((await access.tryAs(access.login(pending, 'AWSPENDING', logger), async () => true)).ok) {
+        logger.info('The pending password already works; nothing to set');
+        return;
+      }
+      const verifier = await access.verifier(pending.password);
+      if (pending.masterArn !== undefined) {
+        await access.run(await access.masterLogin(pending.masterArn, pending, logger), async (session) => {
+          if ((await roleState(session, pending.username)) === undefined) {
+            throw new RoleMissingError(pending.username, pending.host);
+          }
+          await setRolePassword(session, pending.username, verifier, 'admin');
+        });
+        logger.info('Password set with the master secret');
+        return;
+      }
+      const tried: string[] = [];
+      // AWSPREVIOUS too: a rotation that crashed after an earlier password change left it working.
+      for (const [which, value] of [
+        ['AWSCURRENT', current],
+        ['AWSPREVIOUS', await values.previous()],
+      ] as const) {
+        if (value === undefined || value.username !== pending.username || value.host !== pending.host)
+          continue;
+        const done = await access.tryAs(access.login(value, which, logger), (session) =>
+          setRolePassword(session, pending.username, verifier, 'self'),
+        );
+        if (done.ok) {
+          logger.info('Password set by the user itself', { loggedInWith: which });
+          return;
+        }
+        tried.push(which);
+      }
+      throw new NoWorkingCredentialsError(pending.username, tried);
+    },
+    async test(value, context) {
+      await access.run(access.login(value, 'AWSPENDING', context.logger), (session) =>
+        access.check(session, value, value.username),
+      );
+    },
+  };
+}

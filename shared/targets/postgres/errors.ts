@@ -1,0 +1,163 @@
+/** The database could not be reached or refused the connection for a reason other than the password. */
+export class PostgresConnectionError extends Error {
+  override readonly name = 'PostgresConnectionError';
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Cannot connect to Postgres at ${host}:${port}: ${reason}. Check the host, port, security groups ` +
+        '(the function must reach the database) and that the server is up.',
+      options,
+    );
+  }
+}
+
+/** TLS was required and the server's certificate could not be verified. */
+export class PostgresTlsError extends Error {
+  override readonly name = 'PostgresTlsError';
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly reason: string,
+  ) {
+    super(
+      `TLS to Postgres at ${host}:${port} failed: ${reason}. Trust the server's CA (NODE_EXTRA_CA_CERTS or ` +
+        'PG_CA_FILE) and connect with the host name the certificate names. Plaintext is only used when the ' +
+        "secret's ssl key or PG_SSL_MODE says 'disable'.",
+    );
+  }
+}
+
+/** The server rejected a login (wrong password, no such role, or the role may not log in). */
+export class PostgresLoginRejectedError extends Error {
+  override readonly name = 'PostgresLoginRejectedError';
+
+  constructor(
+    readonly username: string,
+    readonly host: string,
+    readonly which: string,
+  ) {
+    super(
+      `Postgres at ${host} rejected the login of '${username}' with the ${which} credentials. If the password ` +
+        'was changed outside rotation, store the working one with `aws secretsmanager put-secret-value` and rotate again.',
+    );
+  }
+}
+
+/** A statement failed: a missing privilege, a missing role, a timeout. Quotes no statement text. */
+export class PostgresStatementError extends Error {
+  override readonly name = 'PostgresStatementError';
+
+  constructor(
+    readonly action: string,
+    readonly sqlState: string | undefined,
+    detail: string,
+  ) {
+    super(
+      `Postgres refused to ${action}${sqlState === undefined ? '' : ` (SQLSTATE ${sqlState})`}: ${detail}.`,
+    );
+  }
+}
+
+/** None of the credentials the step may use can change the user's password. */
+export class NoWorkingCredentialsError extends Error {
+  override readonly name = 'NoWorkingCredentialsError';
+
+  constructor(
+    readonly username: string,
+    readonly tried: readonly string[],
+  ) {
+    super(
+      `Cannot set the new password of '${username}': no working login among ${tried.join(', ')}. Store the ` +
+        'working password as AWSCURRENT with `aws secretsmanager put-secret-value`, or name a master secret ' +
+        "(key 'masterarn'), then rotate again.",
+    );
+  }
+}
+
+/** The pending secret points at another user, host or database than the current one. */
+export class PendingIdentityChangedError extends Error {
+  override readonly name = 'PendingIdentityChangedError';
+
+  constructor(readonly keys: readonly string[]) {
+    super(
+      `The pending secret changes ${keys.join(', ')} compared with AWSCURRENT; rotation only changes passwords. ` +
+        'Cancel this rotation (clear AWSPENDING) and change the secret with put-secret-value instead.',
+    );
+  }
+}
+
+/** The session authenticated but is not the role it should be, or cannot read. */
+export class PostgresCheckFailedError extends Error {
+  override readonly name = 'PostgresCheckFailedError';
+
+  constructor(
+    readonly username: string,
+    problem: string,
+  ) {
+    super(`The login of '${username}' works but ${problem}.`);
+  }
+}
+
+/** The user's host is not the master's and RDS does not say they belong together. */
+export class HostMismatchError extends Error {
+  override readonly name = 'HostMismatchError';
+
+  constructor(
+    readonly userHost: string,
+    readonly masterHost: string,
+    reason: string,
+  ) {
+    super(
+      `The secret's host ${userHost} differs from the master secret's host ${masterHost}, and ${reason}. ` +
+        'Use a master secret of the same instance or cluster.',
+    );
+  }
+}
+
+/** The role to rotate does not exist in the database. */
+export class RoleMissingError extends Error {
+  override readonly name = 'RoleMissingError';
+
+  constructor(
+    readonly role: string,
+    readonly host: string,
+  ) {
+    super(`Role '${role}' does not exist on ${host}. Create it, or fix the secret's username.`);
+  }
+}
+
+/** A master secret is needed and missing, empty or unreadable. */
+export class MasterSecretError extends Error {
+  override readonly name = 'MasterSecretError';
+
+  constructor(
+    readonly masterArn: string | undefined,
+    problem: string,
+  ) {
+    super(
+      masterArn === undefined
+        ? `Alternating-users rotation needs a master secret: ${problem}. Add its ARN as the secret's 'masterarn' key.`
+        : `Master secret ${masterArn} ${problem}. Check it exists, has an AWSCURRENT value with username and password, and the function may read it.`,
+    );
+  }
+}
+
+/** The clone no longer acts as the original (membership or SET role lost). */
+export class CloneDriftError extends Error {
+  override readonly name = 'CloneDriftError';
+
+  constructor(
+    readonly clone: string,
+    readonly missing: readonly string[],
+  ) {
+    super(
+      `Role '${clone}' lacks ${missing.join(' and ')}; the next setSecret repairs it with the master secret.`,
+    );
+  }
+}

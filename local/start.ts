@@ -3,18 +3,21 @@ import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { demoRotations } from './demo/demoRotations.js';
 import { runDemos } from './demo/runDemos.js';
+import { startLocalPostgres } from './postgres/startLocalPostgres.js';
 import { startLocalStack } from './stack/startLocalStack.js';
 import { startTokenService } from './token-service/startTokenService.js';
 
 const { values: args } = parseArgs({
   options: {
     port: { type: 'string', default: process.env['LOCAL_STACK_PORT'] ?? '4566' },
+    'pg-port': { type: 'string', default: process.env['LOCAL_POSTGRES_PORT'] ?? '5433' },
     'token-port': { type: 'string', default: process.env['LOCAL_TOKEN_SERVICE_PORT'] ?? '4567' },
     host: { type: 'string', default: '127.0.0.1' },
     'data-dir': { type: 'string', default: '.data/local-stack' },
     memory: { type: 'boolean', default: false },
     once: { type: 'boolean', default: false },
     'no-demo': { type: 'boolean', default: false },
+    'no-postgres': { type: 'boolean', default: false },
   },
 });
 
@@ -28,12 +31,23 @@ function portArgument(flag: string, value: string): number {
 }
 const port = portArgument('port', args.port);
 const tokenPort = portArgument('token-port', args['token-port']);
+const pgPort = portArgument('pg-port', args['pg-port']);
+
+// Postgres first: the rotation functions need its CA to verify TLS.
+const postgres = args['no-postgres']
+  ? undefined
+  : await startLocalPostgres({
+      port: pgPort,
+      ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'postgres') }),
+    });
 
 // The stack's log: rotation events and every line the functions write (values never appear in either).
 const stack = await startLocalStack({
   port,
   host: args.host,
   logSink: (line) => process.stdout.write(`${line}\n`),
+  functionEnvironment: (): Record<string, string> =>
+    postgres === undefined ? {} : { PG_CA_FILE: postgres.caFile },
   ...(args.memory ? {} : { dataDir: args['data-dir'] }),
 });
 const tokenService = await startTokenService({
@@ -52,6 +66,9 @@ process.stdout.write(
     `  rotation functions: dist/<name>/index.mjs as arn:aws:lambda:${region}:${accountId}:function:<name>`,
     `  rotation attempts: ${stack.url}/_local/rotations   events: ${stack.url}/_local/events`,
     `Local token service (for api-token rotation) on ${tokenService.url}`,
+    postgres === undefined
+      ? 'Embedded Postgres: off (--no-postgres)'
+      : `Embedded Postgres on ${postgres.host}:${postgres.port} (TLS, CA in ${postgres.caFile})`,
     '',
     'Try it with the AWS CLI (any credentials work locally):',
     `  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=${region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
@@ -68,7 +85,7 @@ const client = new SecretsManagerClient({
 
 let exitCode = 0;
 if (!args['no-demo']) {
-  const results = await runDemos(demoRotations({ tokenService }), {
+  const results = await runDemos(demoRotations({ tokenService, postgres }), {
     client,
     region,
     accountId,
@@ -81,6 +98,7 @@ const shutdown = async (code: number) => {
   client.destroy();
   await tokenService.close();
   await stack.close();
+  await postgres?.close();
   process.exit(code);
 };
 

@@ -106,7 +106,19 @@ describe('a killed endpoint process', () => {
       new Promise<{ kill: () => Promise<void>; url: string }>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', script, '--port', '0', '--token-port', '0', '--data-dir', dir, '--no-demo'],
+          [
+            '--import',
+            'tsx',
+            script,
+            '--port',
+            '0',
+            '--token-port',
+            '0',
+            '--no-postgres',
+            '--data-dir',
+            dir,
+            '--no-demo',
+          ],
           {
             stdio: ['ignore', 'pipe', 'pipe'],
           },

@@ -6,7 +6,7 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 
 type KeyPair = webcrypto.CryptoKeyPair;
 
-export interface TestCertificates {
+export interface Certificates {
   readonly caPem: string;
   readonly serverCertPem: string;
   readonly serverKeyPem: string;
@@ -20,16 +20,16 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 /** A throwaway CA and a server certificate it signed for the given DNS names and IP addresses. */
-export async function makeTestCertificates(names: {
+export async function makeCertificates(names: {
   dns: readonly string[];
   ips: readonly string[];
-}): Promise<TestCertificates> {
+}): Promise<Certificates> {
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 7 * 24 * 3_600_000);
   const caKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
-    name: 'CN=Rotation Test CA',
+    name: 'CN=Local Rotation Stack CA',
     notBefore,
     notAfter,
     keys: caKeys as KeyPair,

@@ -11,7 +11,7 @@ import { createAlternatingUsersTarget } from '../../../shared/targets/postgres/c
 import { createSingleUserTarget } from '../../../shared/targets/postgres/createSingleUserTarget.js';
 import type { PostgresTargetDependencies } from '../../../shared/targets/postgres/PostgresAccess.js';
 import { loadPostgresConfig } from '../../../shared/targets/postgres/PostgresConfig.js';
-import type { PostgresConnector } from '../../../shared/targets/postgres/PostgresSession.js';
+import type { PostgresConnector, PostgresSession } from '../../../shared/targets/postgres/PostgresSession.js';
 import type { TopologyCheck } from '../../../shared/targets/postgres/rdsTopology.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { CrashGate } from '../../fakes/CrashGate.js';
@@ -73,12 +73,22 @@ function withExtraSecrets(store: InMemorySecretStore, extra: Map<string, string>
 
 export function gatedConnector(gate: CrashGate, inner: PostgresConnector): PostgresConnector {
   return async (login) => {
-    const session = await gate.run(`connect as ${login.which}`, () => inner(login));
+    let opened: PostgresSession | undefined;
+    let session: PostgresSession;
+    try {
+      session = await gate.run(`connect as ${login.which}`, async () => {
+        opened = await inner(login);
+        return opened;
+      });
+    } catch (error) {
+      // A crashed process's sockets close with it.
+      await opened?.end();
+      throw error;
+    }
     return {
       query: (action, sql, params) => gate.run(`SQL ${action}`, () => session.query(action, sql, params)),
       identifier: session.identifier,
       literal: session.literal,
-      // A crashed process's sockets close too.
       end: session.end,
     };
   };

@@ -39,7 +39,13 @@ beforeAll(async () => {
     ],
   });
   env = await startTestStack({
-    functionEnvironment: () => ({ PG_CA_FILE: server.caFile, AWS_ENDPOINT_URL_RDS: rds.url }),
+    // Single user trusts the CA the way Lambda does (NODE_EXTRA_CA_CERTS), alternating through PG_CA_FILE.
+    functionEnvironment: (name): Record<string, string> => ({
+      AWS_ENDPOINT_URL_RDS: rds.url,
+      ...(name === 'postgres-single-user'
+        ? { NODE_EXTRA_CA_CERTS: server.caFile }
+        : { PG_CA_FILE: server.caFile }),
+    }),
   });
   client = env.client;
 }, 60_000);

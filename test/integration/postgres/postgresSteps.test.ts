@@ -139,6 +139,36 @@ describe.each(['single', 'alternating'] as const)(
   },
 );
 
+describe('connections', () => {
+  it.each(['single', 'alternating'] as const)(
+    '%s: at most one session per role per step, every one closed',
+    async (strategy) => {
+      const f = await fixture({ strategy, master: true });
+      const perStep: string[][] = [];
+      for (const step of STEPS) {
+        const before = f.gate.calls.length;
+        await f.step(step);
+        perStep.push(f.gate.calls.slice(before).filter((c) => c.startsWith('connect as ')));
+      }
+      for (const connects of perStep) expect(new Set(connects).size).toBe(connects.length);
+      // A backend leaves pg_stat_activity a moment after its client closed: poll briefly.
+      let open = -1;
+      for (let attempt = 0; attempt < 20 && open !== 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        open = await server.admin(
+          async (c) =>
+            (
+              await c.query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'secrets-rotation'",
+              )
+            ).rows[0]?.n ?? -1,
+        );
+      }
+      expect(open).toBe(0);
+    },
+  );
+});
+
 describe('single user', () => {
   it('recovers with AWSPREVIOUS when AWSCURRENT no longer logs in', async () => {
     const f = await fixture({ strategy: 'single' });
@@ -433,6 +463,28 @@ describe('bad inputs get a named error and change nothing', () => {
     );
     expect(error).toMatchObject({ name: 'PostgresConnectionError', host: '127.0.0.1', port: 1 });
     expect(error.message).toContain('127.0.0.1:1');
+  });
+
+  it('a host that accepts TCP but never answers times out within the bound', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const f = await fixture({
+        strategy: 'single',
+        secretExtra: { port },
+        env: { PG_CONNECT_TIMEOUT_MS: '300' },
+      });
+      await f.step('createSecret');
+      await expect(f.step('setSecret')).rejects.toMatchObject({
+        name: 'PostgresConnectionError',
+        port,
+        reason: 'connection timed out',
+      });
+    } finally {
+      silent.close();
+    }
   });
 
   it('plaintext only when asked, with a warning', async () => {

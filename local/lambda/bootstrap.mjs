@@ -18,6 +18,18 @@ function loadHandler() {
 const flushed = () =>
   new Promise((resolve) => process.stdout.write('', () => process.stderr.write('', resolve)));
 
+let coldStart = true;
+
+// Lambda's own REPORT line, so operators and the benchmark see duration and peak memory per invocation.
+function report(id, started) {
+  const maxRssMb = Math.ceil(process.resourceUsage().maxRSS / 1024);
+  const cold = coldStart ? '\tCold Start: true' : '';
+  coldStart = false;
+  process.stdout.write(
+    `REPORT RequestId: ${id}\tDuration: ${Date.now() - started} ms\tMax Memory Used: ${maxRssMb} MB${cold}\n`,
+  );
+}
+
 process.on('message', async (message) => {
   const started = Date.now();
   const context = {
@@ -31,9 +43,11 @@ process.on('message', async (message) => {
   try {
     const handler = await loadHandler();
     const result = await handler(message.event, context);
+    report(message.id, started);
     await flushed();
     process.send({ id: message.id, ok: true, result: result ?? null });
   } catch (error) {
+    report(message.id, started);
     await flushed();
     process.send({
       id: message.id,

@@ -41,10 +41,12 @@ export async function setRolePassword(
   verifier: string,
   as: 'self' | 'admin',
 ): Promise<void> {
+  // An administrator also restores LOGIN, so a role created NOLOGIN joins the alternation.
+  const login = as === 'admin' ? 'LOGIN ' : '';
   const validity = as === 'admin' ? " VALID UNTIL 'infinity'" : '';
   await session.query(
     'set the password',
-    `ALTER ROLE ${session.identifier(role)} WITH PASSWORD ${session.literal(verifier)}${validity}`,
+    `ALTER ROLE ${session.identifier(role)} WITH ${login}PASSWORD ${session.literal(verifier)}${validity}`,
   );
 }
 

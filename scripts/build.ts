@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,4 +22,13 @@ await Promise.all(
     }),
   ),
 );
-process.stdout.write(`Built ${names.length} function(s) into dist/: ${names.join(', ')}\n`);
+// The operator tool: one executable file, same options, plus the line that makes it runnable.
+await build({
+  ...options,
+  entryPoints: [join(root, 'cli', 'bin.ts')],
+  outfile: join(distDir, 'cli', 'secrets-rotation.mjs'),
+  banner: { js: `#!/usr/bin/env node\n${options.banner?.['js'] ?? ''}` },
+  metafile: false,
+});
+chmodSync(join(distDir, 'cli', 'secrets-rotation.mjs'), 0o755);
+process.stdout.write(`Built ${names.length} function(s) and the CLI into dist/: ${names.join(', ')}, cli\n`);

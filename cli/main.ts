@@ -1,0 +1,142 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { CLI_NAME, type Cli, createClient } from './Cli.js';
+import { CliError, EXIT } from './CliError.js';
+import { cancelCommand } from './commands/cancel.js';
+import { listCommand } from './commands/list.js';
+import { rotateCommand } from './commands/rotate.js';
+import { statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
+import { STRATEGIES, type Strategy } from './verifyCredential.js';
+
+const USAGE = `Usage: ${CLI_NAME} <command> [options]
+
+Commands:
+  status <secret>          rotation configuration, versions and labels, and a diagnosis with fixes
+  rotate <secret>          start a rotation; --wait follows it (--timeout seconds, default 300)
+                           --function-arn <arn> and --schedule <expr> configure rotation first
+  cancel <secret>          clear an abandoned AWSPENDING after checking credentials (--yes, --force)
+  verify <secret>          check that AWSCURRENT (--stage to pick another) works against its target
+  list                     secrets with rotation configured and their health (--path /services/orders)
+
+Options:
+  --region <region>  --profile <profile>  --endpoint-url <url>   (else the AWS SDK defaults)
+  --json             machine-readable output on stdout
+  --stuck-after <minutes>  age after which a pending version counts as stuck (default 30)
+  --strategy <name>  ${STRATEGIES.join(' | ')} (default: from the function name or the value)
+
+Exit codes: 0 ok, 1 check failed (unhealthy, rotation failed, credential does not work),
+2 usage error or refusal, 3 AWS or network unavailable.`;
+
+function integer(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new CliError(`--${flag} must be a whole number`, EXIT.refused);
+  return Number(value);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      'function-arn': { type: 'string' },
+      schedule: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      stage: { type: 'string', default: 'AWSCURRENT' },
+      strategy: { type: 'string' },
+      path: { type: 'string' },
+      'stuck-after': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const [command, secret, ...extra] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.refused;
+  }
+  const needsSecret = command !== 'list';
+  if ((needsSecret && secret === undefined) || extra.length > 0 || (!needsSecret && secret !== undefined)) {
+    throw new CliError(`${command}: wrong arguments. Run ${CLI_NAME} --help`, EXIT.refused);
+  }
+  if (values.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(values.strategy)) {
+    throw new CliError(`--strategy must be one of ${STRATEGIES.join(', ')}`, EXIT.refused);
+  }
+  const strategy = values.strategy as Strategy | undefined;
+  const stuckAfter = integer(values['stuck-after'], 'stuck-after', 30);
+
+  const { client, endpoint } = createClient(
+    { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] },
+    process.env,
+  );
+  const cli: Cli = {
+    client,
+    endpoint,
+    json: values.json,
+    out: (text) => void process.stdout.write(`${text}\n`),
+    progress: (text) => void process.stderr.write(`${new Date().toISOString().slice(11, 19)}  ${text}\n`),
+    now: () => new Date(),
+    async confirm(question) {
+      if (!process.stdin.isTTY) return false;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+  };
+  try {
+    switch (command) {
+      case 'status':
+        return await statusCommand(cli, secret ?? '', stuckAfter);
+      case 'rotate':
+        return await rotateCommand(cli, secret ?? '', {
+          wait: values.wait,
+          timeoutSeconds: integer(values.timeout, 'timeout', 300),
+          functionArn: values['function-arn'],
+          schedule: values.schedule,
+        });
+      case 'cancel':
+        return await cancelCommand(cli, secret ?? '', { yes: values.yes, force: values.force, strategy });
+      case 'verify':
+        return await verifyCommand(cli, secret ?? '', values.stage, strategy);
+      case 'list':
+        return await listCommand(cli, values.path, stuckAfter);
+      default:
+        throw new CliError(`Unknown command '${command}'. Run ${CLI_NAME} --help`, EXIT.refused);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** AWS errors become one line that says what to do; the SDK's own message never carries a value. */
+export function describeFailure(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'ResourceNotFoundException') {
+    return {
+      message: `Not found: ${message} (check the name, --region and --profile)`,
+      exitCode: EXIT.failed,
+    };
+  }
+  if (name === 'InvalidRequestException' || name === 'InvalidParameterException') {
+    return { message: `Secrets Manager refused: ${message}`, exitCode: EXIT.refused };
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    return { message: `${message}. Run ${CLI_NAME} --help`, exitCode: EXIT.refused };
+  }
+  return {
+    message: `${name}: ${message}. Check credentials (--profile), --region and network access to Secrets Manager.`,
+    exitCode: EXIT.unavailable,
+  };
+}

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 
 /** JSON keys whose values are credentials. Other values (host, username) may appear in logs. */
 const SENSITIVE_KEY = /pass|secret|token|key|credential|private|auth/i;
+/** Identifiers named after what they identify (`tokenId`, `masterarn`, `adminSecretArn`) are not credentials. */
+const IDENTIFIER_KEY = /(id|arn|name|url|path|prefix)$/i;
 
 /**
  * The strings that must never appear in output for one stored secret value: the whole string,
@@ -16,8 +18,14 @@ export function sensitiveStrings(secretString: string): string[] {
     return [...found];
   }
   const walk = (node: unknown, key: string): void => {
-    if (typeof node === 'string' && SENSITIVE_KEY.test(key) && node.length >= 6) found.add(node);
-    else if (node !== null && typeof node === 'object') {
+    if (
+      typeof node === 'string' &&
+      SENSITIVE_KEY.test(key) &&
+      !IDENTIFIER_KEY.test(key) &&
+      node.length >= 6
+    ) {
+      found.add(node);
+    } else if (node !== null && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) walk(v, k);
     }
   };

@@ -1,0 +1,5 @@
+export { createTokenFetch, type TokenFetch, type TokenFetchOptions } from './createTokenFetch.js';
+export { credentialHash } from './credentialHash.js';
+export { type PostgresCredential, parsePostgresCredential } from './PostgresCredential.js';
+export { RotatingPool, type RotatingPoolConfig } from './RotatingPool.js';
+export { RotatingSecret, type RotatingSecretOptions } from './RotatingSecret.js';

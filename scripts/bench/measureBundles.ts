@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+export interface BundleSize {
+  name: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface Timing {
+  medianMs: number;
+  p95Ms: number;
+  samples: number[];
+}
+
+export interface ColdStartReport {
+  baseline: Timing;
+  functions: Array<{ name: string } & Timing & { overheadMs: number; ratio: number }>;
+}
+
+/** Nearest-rank percentile, `p` in (0, 1]: the value at index ceil(p * n) - 1 of the sorted samples. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) throw new RangeError('percentile of an empty sample set');
+  if (!(p > 0 && p <= 1)) throw new RangeError(`percentile must be in (0, 1], got ${p}`);
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.ceil(p * sorted.length) - 1] as number;
+}
+
+const roundMs = (ms: number) => Math.round(ms * 10) / 10;
+
+function listBundles(distDir: string): Array<{ name: string; file: string }> {
+  return readdirSync(distDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => ({ name: entry.name, file: join(distDir, entry.name, 'index.mjs') }))
+    .filter((bundle) => existsSync(bundle.file))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function measureBundleSizes(distDir: string): BundleSize[] {
+  return listBundles(distDir).map(({ name, file }) => {
+    const content = readFileSync(file);
+    return { name, bytes: content.byteLength, gzipBytes: gzipSync(content, { level: 9 }).byteLength };
+  });
+}
+
+function importCode(file: string): string {
+  const url = JSON.stringify(pathToFileURL(file).href);
+  // Exit explicitly so handles a bundle leaves open (sockets, timers) are not counted as start-up time.
+  return [
+    `const { handler } = await import(${url});`,
+    `if (typeof handler !== 'function') { console.error('handler export is ' + typeof handler); process.exit(1); }`,
+    'process.exit(0);',
+  ].join('\n');
+}
+
+/** Wall-clock ms from spawning `node -e code` until the process exits; rejects on a non-zero exit. */
+function timeProcess(label: string, code: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    let elapsedMs = 0;
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('exit', () => {
+      elapsedMs = performance.now() - started;
+    });
+    child.on('error', (error) => reject(new Error(`${label}: could not start node: ${error.message}`)));
+    // Settle on 'close' so stderr is complete for the error message; the timing is taken at 'exit'.
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(elapsedMs);
+      else reject(new Error(`${label}: exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`));
+    });
+  });
+}
+
+function timing(samples: number[]): Timing {
+  return {
+    medianMs: roundMs(percentile(samples, 0.5)),
+    p95Ms: roundMs(percentile(samples, 0.95)),
+    samples: samples.map(roundMs),
+  };
+}
+
+export async function measureColdStarts(
+  distDir: string,
+  options: { runs: number; env?: Record<string, string> },
+): Promise<ColdStartReport> {
+  if (!Number.isInteger(options.runs) || options.runs < 1) {
+    throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
+  }
+  // A minimal, fixed environment: the parent's variables (NODE_OPTIONS, loaders) would skew the timings.
+  const env: NodeJS.ProcessEnv = {
+    ...(process.env['PATH'] === undefined ? {} : { PATH: process.env['PATH'] }),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    ...options.env,
+  };
+  const bundles = listBundles(distDir).map((bundle) => ({ ...bundle, code: importCode(bundle.file) }));
+  const baseline: number[] = [];
+  const samples = new Map<string, number[]>(bundles.map((bundle) => [bundle.name, []]));
+
+  // Sequential and interleaved, so load on the machine hits baseline and bundles alike.
+  for (let run = 0; run < options.runs; run++) {
+    baseline.push(await timeProcess('baseline', '', env));
+    for (const bundle of bundles) {
+      samples
+        .get(bundle.name)
+        ?.push(await timeProcess(`bundle ${bundle.name} (${bundle.file})`, bundle.code, env));
+    }
+  }
+
+  const baselineMedian = percentile(baseline, 0.5);
+  return {
+    baseline: timing(baseline),
+    functions: bundles.map(({ name }) => {
+      const runs = samples.get(name) ?? [];
+      const median = percentile(runs, 0.5);
+      return {
+        name,
+        ...timing(runs),
+        overheadMs: roundMs(median - baselineMedian),
+        ratio: Math.round((median / baselineMedian) * 100) / 100,
+      };
+    }),
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureBundleSizes, measureColdStarts, percentile } from '../../../scripts/bench/measureBundles.js';
+
+// Repetitive padding guarantees gzip output smaller than the raw file.
+const padding = `// ${'padding '.repeat(200)}\n`;
+
+describe('bundle measurements', () => {
+  let root: string;
+  let dist: string;
+
+  const writeBundle = (dir: string, name: string, source: string) => {
+    mkdirSync(join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, 'index.mjs'), source + padding);
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+    dist = join(root, 'dist');
+    writeBundle(dist, 'beta', 'export const handler = async () => 2;\n');
+    writeBundle(dist, 'alpha', 'export const handler = async () => 1;\n');
+    mkdirSync(join(dist, 'cli'));
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('measures raw and gzip sizes of every bundle, sorted, skipping directories without one', () => {
+    const sizes = measureBundleSizes(dist);
+    expect(sizes.map((s) => s.name)).toEqual(['alpha', 'beta']);
+    for (const size of sizes) {
+      expect(size.bytes).toBe(statSync(join(dist, size.name, 'index.mjs')).size);
+      expect(size.gzipBytes).toBeGreaterThan(0);
+      expect(size.gzipBytes).toBeLessThan(size.bytes);
+    }
+  });
+
+  it('times cold starts of each bundle against a baseline', async () => {
+    const report = await measureColdStarts(dist, { runs: 3 });
+    expect(report.baseline.samples).toHaveLength(3);
+    expect(report.baseline.medianMs).toBeGreaterThan(0);
+    expect(report.functions.map((f) => f.name)).toEqual(['alpha', 'beta']);
+    for (const fn of report.functions) {
+      expect(fn.samples).toHaveLength(3);
+      expect(fn.medianMs).toBeGreaterThan(0);
+      expect(fn.p95Ms).toBeGreaterThanOrEqual(fn.medianMs);
+      expect(Number.isFinite(fn.overheadMs)).toBe(true);
+      expect(fn.ratio).toBeGreaterThan(0);
+    }
+  });
+
+  it('rejects naming the bundle whose handler is not a function', async () => {
+    const bad = join(root, 'bad-dist');
+    writeBundle(bad, 'broken', 'export const handler = 42;\n');
+    await expect(measureColdStarts(bad, { runs: 1 })).rejects.toThrow(/broken.*handler export is number/s);
+  });
+
+  it('computes nearest-rank percentiles regardless of input order', () => {
+    const samples = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
+    expect(percentile(samples, 0.5)).toBe(5);
+    expect(percentile(samples, 0.95)).toBe(10);
+    expect(percentile(samples, 0.1)).toBe(1);
+    expect(samples[0]).toBe(10);
+    expect(() => percentile([], 0.5)).toThrow(RangeError);
+  });
+});

@@ -29,6 +29,7 @@ export class RotatingSecret<T> {
   readonly #pending: SecretsProvider;
   #parsed: { readonly raw: string; readonly value: T } | undefined;
   #refreshing: Promise<T> | undefined;
+  #getting: Promise<T> | undefined;
   #refreshedAt = 0;
 
   constructor(options: RotatingSecretOptions<T>) {
@@ -41,9 +42,16 @@ export class RotatingSecret<T> {
     this.#pending = new SecretsProvider(providerOptions);
   }
 
-  /** AWSCURRENT, from the cache while it is younger than maxAge. */
-  async get(): Promise<T> {
-    return this.#toValue(await this.#current.get(this.secretId, { maxAge: this.#maxAge }));
+  /** AWSCURRENT, from the cache while it is younger than maxAge; concurrent cold reads share one call. */
+  get(): Promise<T> {
+    if (this.#refreshing !== undefined) return this.#refreshing;
+    this.#getting ??= this.#current
+      .get(this.secretId, { maxAge: this.#maxAge })
+      .then((raw) => this.#toValue(raw))
+      .finally(() => {
+        this.#getting = undefined;
+      });
+    return this.#getting;
   }
 
   /** AWSCURRENT from Secrets Manager, bypassing the cache; one call however many callers ask at once. */

@@ -85,7 +85,7 @@ const client = new SecretsManagerClient({
 
 let exitCode = 0;
 if (!args['no-demo']) {
-  const results = await runDemos(demoRotations({ tokenService, postgres }), {
+  const results = await runDemos(demoRotations({ stack, tokenService, postgres }), {
     client,
     region,
     accountId,

@@ -30,7 +30,9 @@ const client = new SecretsManagerClient({
 const quiet = process.stdout.write.bind(process.stdout);
 let failures = 0;
 for (let round = 0; round < rounds; round++) {
-  for (const demo of demoRotations({ tokenService, postgres })) {
+  for (const demo of demoRotations({ stack, tokenService, postgres }).filter(
+    (d) => d.name !== 'sample-application',
+  )) {
     const result = await demo.run({
       client,
       region: LOCAL_REGION,

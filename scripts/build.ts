@@ -31,4 +31,16 @@ await build({
   metafile: false,
 });
 chmodSync(join(distDir, 'cli', 'secrets-rotation.mjs'), 0o755);
-process.stdout.write(`Built ${names.length} function(s) and the CLI into dist/: ${names.join(', ')}, cli\n`);
+// The consumer library for applications: their own pg and Powertools, not bundled copies.
+await build({
+  entryPoints: [join(root, 'consumer', 'index.ts')],
+  outfile: join(distDir, 'consumer', 'index.mjs'),
+  bundle: true,
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  target: options.target ?? 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+process.stdout.write(`Built ${names.length} function(s), the CLI and the consumer library into dist/: ${names.join(', ')}, cli, consumer\n`);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  DeleteSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   RotateSecretCommand,
@@ -28,6 +29,8 @@ export interface ConsumerLoadOptions {
   readonly maxAgeSeconds: number;
   /** Name part for this run's roles and secrets, so runs do not share state. */
   readonly prefix: string;
+  /** Delete this run's secrets and roles afterwards (the demo does, on a persistent stack). */
+  readonly cleanUp?: boolean;
 }
 
 export interface ConsumerLoadResult {
@@ -184,6 +187,21 @@ export async function runConsumerLoad(options: ConsumerLoadOptions): Promise<Con
         .catch(() => undefined);
       if (value?.SecretString !== undefined) storedValues.push(value.SecretString);
     }
+  }
+  if (options.cleanUp === true) {
+    for (const arn of [...Object.values(arnOf), secrets.master]) {
+      await admin.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
+    }
+    await options.postgres.admin(async (c) => {
+      for (const role of [
+        `${options.prefix}_single`,
+        `${options.prefix}_alt_clone`,
+        `${options.prefix}_alt`,
+        `${options.prefix}_master`,
+      ]) {
+        await c.query(`DROP ROLE IF EXISTS ${c.escapeIdentifier(role)}`);
+      }
+    });
   }
   admin.destroy();
   appClient.destroy();

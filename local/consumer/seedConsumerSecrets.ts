@@ -15,6 +15,7 @@ export interface ConsumerSecrets {
   readonly single: string;
   readonly alternating: string;
   readonly token: string;
+  readonly master: string;
 }
 
 const password = () => generatePassword(loadPasswordPolicy({}));
@@ -93,5 +94,5 @@ export async function seedConsumerSecrets(
       }),
     }),
   );
-  return { single: singleArn, alternating: alternatingArn, token: tokenArn };
+  return { single: singleArn, alternating: alternatingArn, token: tokenArn, master: masterArn };
 }

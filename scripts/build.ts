@@ -43,4 +43,6 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-process.stdout.write(`Built ${names.length} function(s), the CLI and the consumer library into dist/: ${names.join(', ')}, cli, consumer\n`);
+process.stdout.write(
+  `Built ${names.length} function(s), the CLI and the consumer library into dist/: ${names.join(', ')}, cli, consumer\n`,
+);

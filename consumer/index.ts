@@ -1,3 +1,4 @@
+export { createRotatingPool } from './createRotatingPool.js';
 export { createTokenFetch, type TokenFetch, type TokenFetchOptions } from './createTokenFetch.js';
 export { credentialHash } from './credentialHash.js';
 export { type PostgresCredential, parsePostgresCredential } from './PostgresCredential.js';

@@ -4,6 +4,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRotatingPool } from '../../../consumer/createRotatingPool.js';
 import { createTokenFetch } from '../../../consumer/createTokenFetch.js';
 import { type PostgresCredential, parsePostgresCredential } from '../../../consumer/PostgresCredential.js';
 import { RotatingPool } from '../../../consumer/RotatingPool.js';
@@ -90,12 +91,11 @@ describe('RotatingPool', () => {
         SecretString: credential('lib_single', 'Lib-single-old-pw-1'),
       }),
     );
-    const pool = new RotatingPool(pgSecret('lib/single'), {
-      max: 2,
-      ssl: { ca: server.caPem },
-      idleTimeoutMillis: 1,
-      maxLifetimeSeconds: 1,
-    });
+    const pool = createRotatingPool(
+      'lib/single',
+      { max: 2, ssl: { ca: server.caPem }, idleTimeoutMillis: 1, maxLifetimeSeconds: 1 },
+      { client: app },
+    );
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 
     // setSecret done, finishSecret not yet: the database only takes the pending password.

@@ -1,16 +1,14 @@
 import {
-  CreateSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
-  RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
 import { localTokenServiceSettings } from '../token-service/localTokenServiceSettings.js';
 import type { TokenService } from '../token-service/startTokenService.js';
 import type { DemoContext, DemoResult, DemoRotation } from './DemoRotation.js';
+import { ensureSecretArn, rotateOnce, verdict } from './demoSteps.js';
 
 const SECRET_NAME = 'demo/api-token';
 
@@ -21,22 +19,11 @@ interface StoredToken {
   readonly serviceUrl: string | undefined;
 }
 
-async function ensureSecret(client: SecretsManagerClient): Promise<string> {
-  try {
-    const described = await client.send(new DescribeSecretCommand({ SecretId: SECRET_NAME }));
-    if (described.ARN !== undefined) return described.ARN;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  const created = await client.send(
-    new CreateSecretCommand({
-      Name: SECRET_NAME,
-      Description: 'Local demo: a token of the local token service, rotated by the api-token function',
-    }),
-  );
-  if (created.ARN === undefined) throw new Error('CreateSecret returned no ARN');
-  return created.ARN;
-}
+const ensureSecret = (client: SecretsManagerClient) =>
+  ensureSecretArn(client, {
+    Name: SECRET_NAME,
+    Description: 'Local demo: a token of the local token service, rotated by the api-token function',
+  });
 
 async function stored(
   client: SecretsManagerClient,
@@ -110,18 +97,8 @@ export function createApiTokenDemo(service: TokenService): DemoRotation {
       }
       const before = await stored(client, secretArn, 'AWSCURRENT');
       const versions: string[] = [];
-      for (let round = 0; round < 2; round++) {
-        const rotation = await client.send(
-          new RotateSecretCommand({
-            SecretId: secretArn,
-            RotationLambdaARN: `arn:aws:lambda:${context.region}:${context.accountId}:function:${this.functionName}`,
-            RotationRules: { AutomaticallyAfterDays: 30 },
-          }),
-        );
-        if (rotation.VersionId === undefined) throw new Error('RotateSecret returned no VersionId');
-        await context.waitForRotation(secretArn, rotation.VersionId, 30_000);
-        versions.push(rotation.VersionId);
-      }
+      for (let round = 0; round < 2; round++)
+        versions.push(await rotateOnce(context, secretArn, this.functionName));
       const current = await stored(client, secretArn, 'AWSCURRENT');
       const previous = await stored(client, secretArn, 'AWSPREVIOUS');
       const checks = {
@@ -131,17 +108,13 @@ export function createApiTokenDemo(service: TokenService): DemoRotation {
         'the previous token still works': previous !== undefined && (await works(previous.token)),
         'the token before them is revoked': before !== undefined && !(await works(before.token)),
       };
-      const failed = Object.entries(checks).filter(([, ok]) => !ok);
-      return {
-        name: this.name,
-        verified: failed.length === 0,
-        detail:
-          failed.length === 0
-            ? `${SECRET_NAME}${seeded ? ' (seeded)' : ''}: token ${before?.tokenId} -> ${previous?.tokenId} -> ` +
-              `${current?.tokenId}; new and previous work, oldest revoked`
-            : `${SECRET_NAME}: failed checks: ${failed.map(([name]) => name).join('; ')}`,
-        durationMs: Math.round(performance.now() - started),
-      };
+      return verdict(
+        this.name,
+        `${SECRET_NAME}${seeded ? ' (seeded)' : ''}`,
+        checks,
+        `token ${before?.tokenId} -> ${previous?.tokenId} -> ${current?.tokenId}; new and previous work, oldest revoked`,
+        started,
+      );
     },
   };
 }

@@ -1,18 +1,15 @@
 import {
   CreateSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
-  ResourceNotFoundException,
-  RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import pg from 'pg';
 import { generatePassword } from '../../shared/passwords/generatePassword.js';
 import { loadPasswordPolicy } from '../../shared/passwords/PasswordPolicy.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import type { LocalPostgres } from '../postgres/startLocalPostgres.js';
 import type { DemoContext, DemoResult, DemoRotation } from './DemoRotation.js';
+import { rotateOnce, secretArnIfExists, verdict } from './demoSteps.js';
 
 interface Login {
   readonly username: string;
@@ -27,15 +24,6 @@ const SETUP: Readonly<Record<Strategy, { secret: string; role: string }>> = {
 };
 const MASTER_SECRET = '/platform/postgres/local-master';
 const MASTER_ROLE = 'rotation_master';
-
-async function describeArn(client: SecretsManagerClient, name: string): Promise<string | undefined> {
-  try {
-    return (await client.send(new DescribeSecretCommand({ SecretId: name }))).ARN;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw error;
-  }
-}
 
 async function read(client: SecretsManagerClient, secretId: string, stage: string) {
   const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
@@ -52,25 +40,8 @@ async function read(client: SecretsManagerClient, secretId: string, stage: strin
 export function createPostgresDemo(postgres: LocalPostgres, strategy: Strategy): DemoRotation {
   const { secret: secretName, role } = SETUP[strategy];
 
-  const canLogin = async (login: Login): Promise<boolean> => {
-    const client = new pg.Client({
-      host: postgres.host,
-      port: postgres.port,
-      user: login.username,
-      password: login.password,
-      database: 'postgres',
-      ssl: { ca: postgres.caPem },
-    });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
+  // A fresh database (or one another tool changed) is re-seeded, not an error.
+  const canLogin = (login: Login) => postgres.canLogin(login.username, login.password).catch(() => false);
 
   /** Creates the role, or gives it a new password; the superuser only ever sends a SCRAM verifier. */
   const provision = async (name: string, attributes: string): Promise<string> => {
@@ -92,7 +63,7 @@ export function createPostgresDemo(postgres: LocalPostgres, strategy: Strategy):
     name: string,
     value: () => Promise<Record<string, unknown>>,
   ) => {
-    const arn = await describeArn(client, name);
+    const arn = await secretArnIfExists(client, name);
     if (arn !== undefined && (await canLogin((await read(client, arn, 'AWSCURRENT')).value)))
       return { arn, seeded: false };
     const secretString = JSON.stringify(await value());
@@ -141,19 +112,11 @@ export function createPostgresDemo(postgres: LocalPostgres, strategy: Strategy):
       });
 
       const before = await read(client, arn, 'AWSCURRENT');
-      const rotation = await client.send(
-        new RotateSecretCommand({
-          SecretId: arn,
-          RotationLambdaARN: `arn:aws:lambda:${context.region}:${context.accountId}:function:${this.functionName}`,
-          RotationRules: { AutomaticallyAfterDays: 30 },
-        }),
-      );
-      if (rotation.VersionId === undefined) throw new Error('RotateSecret returned no VersionId');
-      await context.waitForRotation(arn, rotation.VersionId, 60_000);
+      const versionId = await rotateOnce(context, arn, this.functionName, 60_000);
       const after = await read(client, arn, 'AWSCURRENT');
 
       const checks: Record<string, boolean> = {
-        'AWSCURRENT is the new version': after.versionId === rotation.VersionId,
+        'AWSCURRENT is the new version': after.versionId === versionId,
         'the new password logs in': await canLogin(after.value),
         ...(strategy === 'single-user'
           ? { 'the old password no longer logs in': !(await canLogin(before.value)) }
@@ -162,17 +125,14 @@ export function createPostgresDemo(postgres: LocalPostgres, strategy: Strategy):
               'the previous login still works': await canLogin(before.value),
             }),
       };
-      const failed = Object.entries(checks).filter(([, ok]) => !ok);
-      return {
-        name: this.name,
-        verified: failed.length === 0,
-        detail:
-          failed.length === 0
-            ? `${secretName}${seeded ? ' (seeded)' : ''}: ${before.value.username} -> ${after.value.username}; ` +
-              (strategy === 'single-user' ? 'new password works, old rejected' : 'both logins work')
-            : `${secretName}: failed checks: ${failed.map(([name]) => name).join('; ')}`,
-        durationMs: Math.round(performance.now() - started),
-      };
+      return verdict(
+        this.name,
+        `${secretName}${seeded ? ' (seeded)' : ''}`,
+        checks,
+        `${before.value.username} -> ${after.value.username}; ` +
+          (strategy === 'single-user' ? 'new password works, old rejected' : 'both logins work'),
+        started,
+      );
     },
   };
 }

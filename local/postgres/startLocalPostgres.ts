@@ -36,6 +36,8 @@ export interface LocalPostgres {
   serverLog(): string;
   /** Runs statements as the superuser over verified TLS. */
   admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
+  /** Whether the server accepts this login over verified TLS (false only for a rejected password). */
+  canLogin(username: string, password: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -163,6 +165,26 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     superuser: { username: 'postgres', password: cluster.password },
     serverLog: () => log.join('\n'),
     admin,
+    async canLogin(username, password) {
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: username,
+        password,
+        database: 'postgres',
+        ssl: { ca: caPem },
+      });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code === '28P01') return false;
+        throw error;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
     async close() {
       await server.stop();
       if (temporary) rmSync(dir, { recursive: true, force: true });

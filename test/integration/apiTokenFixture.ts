@@ -9,8 +9,9 @@ import { createApiTokenTarget } from '../../shared/targets/api-token/createApiTo
 import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
 import { CrashGate } from '../fakes/CrashGate.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
+import { retryRotation } from '../fakes/retryRotation.js';
 
-export const STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
+export { STEPS } from '../fakes/retryRotation.js';
 export const SEED_VERSION = '0a0b0c0d-1111-4222-8333-444455556666';
 export const VERSION_1 = '3f1c2b9a-7d4e-4c1a-9b8e-2f6d5a4c3b21';
 export const VERSION_2 = '9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -108,18 +109,8 @@ export async function apiTokenFixture(options: ApiTokenFixtureOptions = {}): Pro
     handler,
     step,
     begin,
-    async rotate(versionId = VERSION_1, maxAttempts = 3) {
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        try {
-          for (const name of STEPS) await step(name, versionId);
-          return attempt;
-        } catch (error) {
-          lastError = error;
-        }
-      }
-      throw lastError;
-    },
+    rotate: (versionId = VERSION_1, maxAttempts = 3) =>
+      retryRotation((name) => step(name, versionId), maxAttempts),
     tokenAt(stage) {
       const value = store.valueAt(stage);
       if (value === undefined) return undefined;

@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import pg from 'pg';
 import {
   createRotationHandler,
   type RotationHandler,
@@ -16,9 +15,10 @@ import type { TopologyCheck } from '../../../shared/targets/postgres/rdsTopology
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { CrashGate } from '../../fakes/CrashGate.js';
 import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
+import { retryRotation } from '../../fakes/retryRotation.js';
 import type { TestPostgres } from '../../helpers/startTestPostgres.js';
 
-export const STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
+export { STEPS } from '../../fakes/retryRotation.js';
 export const SEED_VERSION = '0a0b0c0d-1111-4222-8333-444455556666';
 export const VERSION_1 = '3f1c2b9a-7d4e-4c1a-9b8e-2f6d5a4c3b21';
 export const VERSION_2 = '9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -95,26 +95,8 @@ export function gatedConnector(gate: CrashGate, inner: PostgresConnector): Postg
 }
 
 /** Whether the server accepts this password, over verified TLS. */
-export async function canLogin(server: TestPostgres, username: string, password: string): Promise<boolean> {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: username,
-    password,
-    database: 'postgres',
-    ssl: { ca: server.caPem },
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === '28P01') return false;
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+export const canLogin = (server: TestPostgres, username: string, password: string): Promise<boolean> =>
+  server.canLogin(username, password);
 
 /** Sets up roles the way an operator would: passwords only ever as SCRAM verifiers. */
 export async function createRole(
@@ -208,18 +190,8 @@ export async function postgresFixture(
     masterPassword,
     step,
     begin,
-    async rotate(versionId = VERSION_1, maxAttempts = 3) {
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        try {
-          for (const name of STEPS) await step(name, versionId);
-          return attempt;
-        } catch (error) {
-          lastError = error;
-        }
-      }
-      throw lastError;
-    },
+    rotate: (versionId = VERSION_1, maxAttempts = 3) =>
+      retryRotation((name) => step(name, versionId), maxAttempts),
     login(stage) {
       const value = JSON.parse(store.valueAt(stage) ?? '{}') as { username: string; password: string };
       return { username: value.username, password: value.password };

@@ -34,7 +34,7 @@ chmodSync(join(distDir, 'cli', 'secrets-rotation.mjs'), 0o755);
 // The consumer library for applications: their own pg and Powertools, not bundled copies.
 await build({
   entryPoints: [join(root, 'consumer', 'index.ts')],
-  outfile: join(distDir, 'consumer', 'index.mjs'),
+  outfile: join(distDir, 'consumer.mjs'),
   bundle: true,
   packages: 'external',
   format: 'esm',

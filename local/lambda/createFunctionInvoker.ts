@@ -18,6 +18,12 @@ export interface FunctionInvokerOptions {
   readonly logSink?: (line: string) => void;
   /** Lines kept per function for inspection (tests scan them for leaked secrets). */
   readonly outputLines?: number;
+  /**
+   * Concurrent invocations per function, like Lambda's reserved concurrency. Beyond it invocations
+   * wait their turn (Lambda would throttle and Secrets Manager retry later: the same bounded
+   * parallelism). Unbounded when absent.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export interface FunctionInvoker {
@@ -44,6 +50,22 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
   const outputs = new Map<string, string[]>();
   const timeoutMs = options.timeoutMs ?? 30_000;
   const keep = options.outputLines ?? 5_000;
+  const limit = options.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+  const active = new Map<string, number>();
+  const waiting = new Map<string, Array<() => void>>();
+  const acquire = async (name: string) => {
+    if ((active.get(name) ?? 0) < limit) {
+      active.set(name, (active.get(name) ?? 0) + 1);
+      return;
+    }
+    // The releasing invocation hands its slot straight over, so no newcomer can slip in between.
+    await new Promise<void>((resolve) => waiting.set(name, [...(waiting.get(name) ?? []), resolve]));
+  };
+  const release = (name: string) => {
+    const next = waiting.get(name)?.shift();
+    if (next !== undefined) next();
+    else active.set(name, (active.get(name) ?? 1) - 1);
+  };
 
   const record = (name: string, text: string) => {
     const lines = outputs.get(name) ?? [];
@@ -128,6 +150,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
     ) {
       const bundle = join(options.functionsDir, functionName, 'index.mjs');
       if (!existsSync(bundle)) throw new FunctionNotFoundError(functionName, bundle);
+      await acquire(functionName);
       const pool = pools.get(functionName) ?? [];
       pools.set(functionName, pool);
       let container = pool.find((c) => !c.busy && !c.dead && c.child.connected);
@@ -140,6 +163,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
         return await run(container, event, functionArn);
       } finally {
         container.busy = false;
+        release(functionName);
       }
     },
     output: (functionName) => [...(outputs.get(functionName) ?? [])],

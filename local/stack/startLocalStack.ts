@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   readonly functionEnvironment?: (functionName: string) => Readonly<Record<string, string>>;
   readonly retry?: RetryPolicy;
   readonly functionTimeoutMs?: number;
+  /** Concurrent invocations per function (Lambda's reserved concurrency); unbounded when absent. */
+  readonly reservedConcurrency?: number;
   /** How often scheduled rotations are checked; 0 turns the scheduler off. Default 60 s. */
   readonly schedulerIntervalMs?: number;
   readonly clock?: () => Date;
@@ -47,6 +49,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const invoker = createFunctionInvoker({
     functionsDir: options.functionsDir ?? DEFAULT_FUNCTIONS_DIR,
     ...(options.functionTimeoutMs === undefined ? {} : { timeoutMs: options.functionTimeoutMs }),
+    ...(options.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrency: options.reservedConcurrency }),
     ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
     environment: (name) => ({
       AWS_ENDPOINT_URL_SECRETS_MANAGER: url,

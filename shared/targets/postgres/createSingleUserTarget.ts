@@ -47,11 +47,14 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
         return;
       }
       const tried: string[] = [];
-      // AWSPREVIOUS too: a rotation that crashed after an earlier password change left it working.
-      for (const [which, value] of [
-        ['AWSCURRENT', current],
-        ['AWSPREVIOUS', await values.previous()],
-      ] as const) {
+      // AWSPREVIOUS too, read only if AWSCURRENT fails: a rotation that crashed after an earlier
+      // password change left it working.
+      const candidates = [
+        ['AWSCURRENT', async () => current],
+        ['AWSPREVIOUS', () => values.previous()],
+      ] as const;
+      for (const [which, read] of candidates) {
+        const value = await read();
         if (value === undefined || value.username !== pending.username || value.host !== pending.host)
           continue;
         const done = await access.tryAs(access.login(value, which, logger), (session) =>

@@ -71,6 +71,20 @@ describe('the local Lambda runtime', () => {
     expect(performance.now() - started).toBeLessThan(780);
   });
 
+  it('keeps to reserved concurrency: extra invocations wait their turn, none is lost', async () => {
+    const limited = createFunctionInvoker({ functionsDir, timeoutMs: 5_000, reservedConcurrency: 2 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => limited.invoke('probe', { sleepMs: 150 })),
+      );
+      const pids = new Set(results.map((r) => (r.ok ? (r.result as Probe).pid : -1)));
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(pids.size).toBe(2);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("captures the function's output for inspection", async () => {
     await probe({ log: 'a line from the function' });
     await vi.waitFor(() => expect(invoker.output('probe')).toContain('a line from the function'));

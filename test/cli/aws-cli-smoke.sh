@@ -9,7 +9,8 @@ log_file="$data_dir/stack.log"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 endpoint="http://127.0.0.1:$port"
 
-npx tsx local/start.ts --port "$port" --token-port 0 --no-postgres --data-dir "$data_dir/state" --no-demo >"$log_file" 2>&1 &
+# node itself (not npx, whose child would outlive the kill) so cleanup stops the stack.
+node --import tsx local/start.ts --port "$port" --token-port 0 --no-postgres --data-dir "$data_dir/state" --no-demo >"$log_file" 2>&1 &
 stack_pid=$!
 cleanup() {
   kill "$stack_pid" 2>/dev/null || true

@@ -65,6 +65,11 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
           return;
         }
         tried.push(which);
+        // Another invocation of this step may have just set the pending password.
+        if ((await access.tryAs(access.login(pending, 'AWSPENDING', logger), async () => true)).ok) {
+          logger.info('The pending password works now: a concurrent invocation set it');
+          return;
+        }
       }
       throw new NoWorkingCredentialsError(pending.username, tried);
     },

@@ -8,6 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startStackProcess } from '../../helpers/startStackProcess.js';
 import { startEndpoint, token } from './endpointFixture.js';
 
 const dirs: string[] = [];
@@ -99,49 +100,8 @@ describe('persistence', () => {
 describe('a killed endpoint process', () => {
   it('loses no acknowledged write when killed with SIGKILL mid-stream', async () => {
     const dir = dataDir();
-    const { spawn } = await import('node:child_process');
     const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    const script = new URL('../../../local/start.ts', import.meta.url).pathname;
-    const startProcess = () =>
-      new Promise<{ kill: () => Promise<void>; url: string }>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            script,
-            '--port',
-            '0',
-            '--token-port',
-            '0',
-            '--no-postgres',
-            '--data-dir',
-            dir,
-            '--no-demo',
-          ],
-          {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (text: string) => {
-          out += text;
-          const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-          if (url !== undefined) {
-            resolve({
-              url,
-              kill: () =>
-                new Promise<void>((done) => {
-                  child.once('exit', () => done());
-                  child.kill('SIGKILL');
-                }),
-            });
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`stack exited early (${code})`)));
-      });
-
-    const first = await startProcess();
+    const first = await startStackProcess(dir);
     const client = new SecretsManagerClient({
       endpoint: first.url,
       region: 'us-east-1',

@@ -9,9 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type ConsumerLoadResult, runConsumerLoad } from '../local/consumer/runConsumerLoad.js';
-import { startLocalPostgres } from '../local/postgres/startLocalPostgres.js';
-import { startLocalStack } from '../local/stack/startLocalStack.js';
-import { startTokenService } from '../local/token-service/startTokenService.js';
+import { startLocalEnvironment } from '../local/stack/startLocalEnvironment.js';
 import { assertNoSecretLeaks, sensitiveStrings } from '../test/helpers/secretLeaks.js';
 
 const { values } = parseArgs({
@@ -27,15 +25,11 @@ const rate = Number(values.rate);
 const maxAge = Number(values['max-age']);
 
 const log: string[] = [];
-const postgres = await startLocalPostgres({ port: 0 });
-const tokens = await startTokenService({ port: 0 });
-const stack = await startLocalStack({
-  port: 0,
-  schedulerIntervalMs: 0,
+const local = await startLocalEnvironment({
   retry: { maxAttempts: 3, baseDelayMs: 50 },
   logSink: (line) => log.push(line),
-  functionEnvironment: () => ({ PG_CA_FILE: postgres.caFile }),
 });
+const { stack, postgres, tokens } = local;
 
 const results: ConsumerLoadResult[] = [];
 try {
@@ -55,9 +49,7 @@ try {
     );
   }
 } finally {
-  await stack.close();
-  await tokens.close();
-  await postgres.close();
+  await local.close();
 }
 
 const secrets = results.flatMap((r) => r.storedValues.flatMap((v) => sensitiveStrings(v)));

@@ -16,9 +16,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
-import { startLocalPostgres } from '../../local/postgres/startLocalPostgres.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, startLocalStack } from '../../local/stack/startLocalStack.js';
-import { startTokenService } from '../../local/token-service/startTokenService.js';
+import { startLocalEnvironment } from '../../local/stack/startLocalEnvironment.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStack.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
 import { measureBundleSizes, measureColdStarts, percentile } from './measureBundles.js';
@@ -43,16 +42,12 @@ const coldStarts = await measureColdStarts('dist', { runs: Number(values['cold-s
 
 const log: string[] = [];
 const operations: string[] = [];
-const postgres = await startLocalPostgres({ port: 0 });
-const tokens = await startTokenService({ port: 0 });
-const stack = await startLocalStack({
-  port: 0,
-  schedulerIntervalMs: 0,
+const local = await startLocalEnvironment({
   reservedConcurrency: concurrency,
   logSink: (line) => log.push(line),
   onRequest: (operation) => operations.push(operation),
-  functionEnvironment: () => ({ PG_CA_FILE: postgres.caFile }),
 });
+const { stack, postgres, tokens } = local;
 const client = new SecretsManagerClient({
   endpoint: stack.url,
   region: LOCAL_REGION,
@@ -283,7 +278,5 @@ try {
   process.exitCode = fleet.every((f) => f.errors === 0) ? 0 : 1;
 } finally {
   client.destroy();
-  await stack.close();
-  await tokens.close();
-  await postgres.close();
+  await local.close();
 }

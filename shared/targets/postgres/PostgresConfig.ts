@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Env, optionalBoolean, optionalInteger, optionalString } from '../../config/env.js';
+import { type Env, optionalInteger, optionalString } from '../../config/env.js';
 import { ConfigError } from '../../config/errors.js';
 import { loadPasswordPolicy, type PasswordPolicy } from '../../passwords/PasswordPolicy.js';
 import { SSL_MODES, type SslMode } from './PostgresSecret.js';
@@ -21,7 +21,6 @@ export interface PostgresConfig {
   readonly cloneSuffix: string;
   /** Alternating users: seconds the AWSPREVIOUS login stays valid after finishSecret; 0 = until next rotation. */
   readonly previousLoginTtlSeconds: number;
-  readonly checkRdsTopology: boolean;
 }
 
 export const DEFAULT_CHECK_QUERY = 'SELECT count(*) FROM pg_catalog.pg_namespace';
@@ -75,6 +74,5 @@ export function loadPostgresConfig(env: Env): PostgresConfig {
       max: 31_536_000,
       default: 0,
     }),
-    checkRdsTopology: optionalBoolean(env, 'CHECK_RDS_TOPOLOGY', true),
   });
 }

@@ -1,0 +1,35 @@
+import { type LocalPostgres, startLocalPostgres } from '../postgres/startLocalPostgres.js';
+import { startTokenService, type TokenService } from '../token-service/startTokenService.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './startLocalStack.js';
+
+/** Everything the rotation functions talk to locally, on free ports and in temporary state. */
+export interface LocalEnvironment {
+  readonly postgres: LocalPostgres;
+  readonly tokens: TokenService;
+  readonly stack: LocalStack;
+  close(): Promise<void>;
+}
+
+/** A temporary Postgres, token service and stack whose functions trust that Postgres's CA. */
+export async function startLocalEnvironment(
+  options: Omit<LocalStackOptions, 'port' | 'dataDir' | 'functionEnvironment'> = {},
+): Promise<LocalEnvironment> {
+  const postgres = await startLocalPostgres({ port: 0 });
+  const tokens = await startTokenService({ port: 0 });
+  const stack = await startLocalStack({
+    schedulerIntervalMs: 0,
+    ...options,
+    port: 0,
+    functionEnvironment: () => ({ PG_CA_FILE: postgres.caFile }),
+  });
+  return {
+    postgres,
+    tokens,
+    stack,
+    async close() {
+      await stack.close();
+      await tokens.close();
+      await postgres.close();
+    },
+  };
+}

@@ -29,6 +29,11 @@ export interface FunctionInvokerOptions {
 export interface FunctionInvoker {
   invoke(functionName: string, event: unknown, functionArn?: string): Promise<InvocationResult>;
   output(functionName: string): readonly string[];
+  /**
+   * SIGKILLs every process of the function that is running an invocation, as a crashed container
+   * would die (its invocation fails with Runtime.ExitError). Resolves with the number killed.
+   */
+  kill(functionName: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -167,6 +172,21 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       }
     },
     output: (functionName) => [...(outputs.get(functionName) ?? [])],
+    async kill(functionName) {
+      const running = (pools.get(functionName) ?? []).filter((c) => c.busy && !c.dead);
+      await Promise.all(
+        running.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              c.dead = true;
+              if (c.child.exitCode !== null || c.child.signalCode !== null) return resolve();
+              c.child.once('exit', () => resolve());
+              c.child.kill('SIGKILL');
+            }),
+        ),
+      );
+      return running.length;
+    },
     async close() {
       const all = [...pools.values()].flat();
       pools.clear();

@@ -38,6 +38,11 @@ export interface LocalPostgres {
   admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
   /** Whether the server accepts this login over verified TLS (false only for a rejected password). */
   canLogin(username: string, password: string): Promise<boolean>;
+  /**
+   * The server's own certificate and key, for a local proxy that terminates TLS in front of it
+   * (a fault-injecting proxy on 127.0.0.1 is then indistinguishable from the server to a client).
+   */
+  serverCertificate(): { readonly certPem: string; readonly keyPem: string };
   close(): Promise<void>;
 }
 
@@ -185,6 +190,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
         await client.end().catch(() => undefined);
       }
     },
+    serverCertificate: () => ({
+      certPem: readFileSync(join(databaseDir, 'server.crt'), 'utf8'),
+      keyPem: readFileSync(join(databaseDir, 'server.key'), 'utf8'),
+    }),
     async close() {
       await server.stop();
       if (temporary) rmSync(dir, { recursive: true, force: true });

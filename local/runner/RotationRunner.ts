@@ -29,6 +29,17 @@ export interface RotationRunnerOptions {
   readonly dataDir?: string;
   readonly logSink?: (line: string) => void;
   readonly historyLimit?: number;
+  /** Awaited after every invocation, before the next one, e.g. to check invariants between steps. */
+  readonly afterInvocation?: (invocation: InvocationOutcome) => Promise<void> | void;
+}
+
+export interface InvocationOutcome {
+  readonly secretArn: string;
+  readonly versionId: string;
+  readonly step: RotationStep;
+  readonly attempt: number;
+  readonly ok: boolean;
+  readonly errorType?: string;
 }
 
 type Listener = (event: RotationEventRecord) => void;
@@ -249,6 +260,14 @@ export class RotationRunner implements RotationHooks {
         result = { ok: false, errorType: err.name, errorMessage: err.message };
       }
       const durationMs = Math.round(performance.now() - started);
+      await this.#options.afterInvocation?.({
+        secretArn: request.secretArn,
+        versionId: request.versionId,
+        step,
+        attempt,
+        ok: result.ok,
+        ...(result.ok ? {} : { errorType: result.errorType }),
+      });
       if (result.ok) {
         record.steps.push({ step, attempt, startedAt, durationMs, outcome: 'succeeded' });
         continue;

@@ -6,7 +6,7 @@ import {
   startSecretsManagerServer,
 } from '../endpoint/startSecretsManagerServer.js';
 import { createFunctionInvoker, type FunctionInvoker } from '../lambda/createFunctionInvoker.js';
-import { type RetryPolicy, RotationRunner } from '../runner/RotationRunner.js';
+import { type RetryPolicy, RotationRunner, type RotationRunnerOptions } from '../runner/RotationRunner.js';
 import { localRoutes } from './localRoutes.js';
 
 export interface LocalStackOptions {
@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   readonly schedulerIntervalMs?: number;
   readonly clock?: () => Date;
   readonly logSink?: (line: string) => void;
+  /** Awaited after every function invocation of a rotation (invariant checks between steps). */
+  readonly afterInvocation?: RotationRunnerOptions['afterInvocation'];
   /** Called with each Secrets Manager operation served, for counting calls. */
   readonly onRequest?: (operation: string) => void;
 }
@@ -69,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'rotations') }),
     ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
+    ...(options.afterInvocation === undefined ? {} : { afterInvocation: options.afterInvocation }),
   });
   const secretsManager = await startSecretsManagerServer({
     port: options.port ?? 4566,

@@ -37,6 +37,7 @@ function fakeInvoker(failures: string[] = []) {
       return { ok: true, result: null };
     },
     output: () => [],
+    kill: async () => 0,
     close: async () => undefined,
   };
   return { invoker, events };

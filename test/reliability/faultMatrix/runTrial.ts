@@ -1,0 +1,76 @@
+import { RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { FaultHit, FaultKind } from '../../../local/faults/FaultPlan.js';
+import type { RotationRunner } from '../../../local/runner/RotationRunner.js';
+import type { FaultLane, TrialSubject } from './FaultLane.js';
+
+export interface TrialResult {
+  readonly fault?: { readonly index: number; readonly kind: FaultKind };
+  /** Where the fault was injected; absent when the rotation never made that call. */
+  readonly hit?: FaultHit;
+  /** The calls the function made, in order (labels only). */
+  readonly calls: readonly string[];
+  readonly converged: boolean;
+  readonly attempts: number;
+  readonly violations: readonly string[];
+  /** The rotation's last error type, when it did not converge. */
+  readonly error?: string;
+}
+
+/** Trials in progress by secret ARN, so the runner's per-invocation hook finds their invariants. */
+export const activeTrials = new Map<
+  string,
+  { readonly lane: FaultLane; readonly subject: TrialSubject; readonly violations: string[] }
+>();
+
+/** After every invocation: a retried call is a new call, and the every-moment invariants must hold. */
+export async function checkAfterInvocation(secretArn: string): Promise<void> {
+  const trial = activeTrials.get(secretArn);
+  if (trial === undefined) return;
+  trial.lane.plan.endInvocation();
+  trial.violations.push(...(await trial.subject.during()));
+}
+
+/**
+ * One rotation started with RotateSecret, as an operator or the schedule would, with the fault
+ * armed; the local runner retries it from createSecret as Secrets Manager does.
+ */
+export async function runTrial(
+  context: { readonly client: SecretsManagerClient; readonly runner: RotationRunner },
+  lane: FaultLane,
+  name: string,
+  fault?: { readonly index: number; readonly kind: FaultKind },
+): Promise<TrialResult> {
+  const subject = await lane.subject(name);
+  const trial = { lane, subject, violations: [] as string[] };
+  activeTrials.set(subject.arn, trial);
+  lane.plan.arm(fault);
+  try {
+    const out = await context.client.send(
+      new RotateSecretCommand({
+        SecretId: subject.arn,
+        RotationLambdaARN: `arn:aws:lambda:us-east-1:000000000000:function:${lane.functionName}`,
+        RotateImmediately: true,
+      }),
+    );
+    const versionId = out.VersionId ?? '';
+    let error: string | undefined;
+    await context.runner.waitForRotation(subject.arn, versionId, 180_000).catch(() => {
+      error = context.runner.rotations(subject.arn).at(-1)?.error?.type ?? 'timeout';
+    });
+    const calls = [...lane.plan.calls];
+    const hit = lane.plan.hit;
+    lane.plan.arm();
+    const violations = [...trial.violations, ...(error === undefined ? await subject.after(versionId) : [])];
+    return {
+      ...(fault === undefined ? {} : { fault }),
+      ...(hit === undefined ? {} : { hit }),
+      calls,
+      converged: error === undefined,
+      attempts: context.runner.rotations(subject.arn).at(-1)?.attempts ?? 0,
+      violations,
+      ...(error === undefined ? {} : { error }),
+    };
+  } finally {
+    activeTrials.delete(subject.arn);
+  }
+}

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
+import { auditOutput } from './leakAudit.js';
 
 /**
  * Records everything this process writes to stdout and stderr (Powertools Logger writes there)
@@ -26,6 +27,7 @@ export function captureOutput(): CapturedOutput {
         process.stdout.write = originals.out;
         process.stderr.write = originals.err;
         stopped = true;
+        auditOutput(chunks.join(''));
       }
       return chunks.join('');
     },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { auditOutput } from './leakAudit.js';
 
 export interface StackProcess {
   readonly url: string;
@@ -27,6 +28,10 @@ export function startStackProcess(dataDir: string): Promise<StackProcess> {
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+    });
+    child.once('exit', () => auditOutput(out));
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       out += text;
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];

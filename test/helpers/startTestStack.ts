@@ -5,6 +5,8 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from '../../local/stack/startLocalStack.js';
+import { auditOutput, auditSecrets } from './leakAudit.js';
+import { sensitiveStrings } from './secretLeaks.js';
 
 export interface TestStack {
   readonly stack: LocalStack;
@@ -37,6 +39,15 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     async close() {
       client.destroy();
       await stack.close();
+      auditOutput(log.join('\n'));
+      auditSecrets(
+        stack.secretsManager.store
+          .all()
+          .flatMap((record) => record.versions)
+          .flatMap((version) =>
+            version.secretString === undefined ? [] : sensitiveStrings(version.secretString),
+          ),
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRotationHandler } from '../../shared/rotation/createRotationHandler.js';
 import type { RotationTarget } from '../../shared/rotation/RotationTarget.js';
 import { createApiTokenTarget } from '../../shared/targets/api-token/createApiTokenTarget.js';
@@ -11,6 +11,7 @@ import { createRandomValueTarget } from '../../shared/targets/random-value/creat
 import { loadRandomValueConfig } from '../../shared/targets/random-value/RandomValueConfig.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import { useCapturedOutput } from '../helpers/captureOutput.js';
+import { recordFigures } from '../helpers/recordFigures.js';
 import { assertNoSecretLeaks } from '../helpers/secretLeaks.js';
 
 interface EventCase {
@@ -37,6 +38,16 @@ const CURRENT = '0a0b0c0d-1111-4222-8333-444455556666';
 const PENDING = '3f1c2b9a-7d4e-4c1a-9b8e-2f6d5a4c3b21';
 const PREVIOUS = '0a0b0c0d-1111-4222-8333-000000000000';
 const output = useCapturedOutput();
+/** Cases that gave their named error and left the secret as it was. */
+const held = { events: 0, values: 0, errors: new Set<string>() };
+afterAll(() =>
+  recordFigures('bad-input', {
+    events: events.length,
+    secretValues: values.length,
+    held: held.events + held.values,
+    errorNames: [...held.errors].sort(),
+  }),
+);
 
 /** Every outside call a target could make; the corpus must never reach one. */
 const outside = { calls: 0 };
@@ -105,6 +116,8 @@ describe('bad input corpus', () => {
       if (c.field !== undefined) expect(error?.message).toContain(c.field);
       expect(store.snapshot()).toEqual(before);
       expect(store.calls.filter((call) => call === 'putPending' || call === 'moveCurrent')).toEqual([]);
+      held.events += 1;
+      held.errors.add(c.error);
     },
   );
 
@@ -136,6 +149,8 @@ describe('bad input corpus', () => {
       expect(outside.calls).toBe(0);
       // Neither the value nor any part of it may be quoted back.
       if (value.length >= 6) assertNoSecretLeaks(`${error?.message}\n${output.text()}`, [value]);
+      held.values += 1;
+      held.errors.add(error?.name ?? '');
     },
   );
 });

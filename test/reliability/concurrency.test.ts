@@ -14,9 +14,14 @@ import type { RotationTarget } from '../../shared/rotation/RotationTarget.js';
 import { SecretsManagerStore } from '../../shared/secrets/SecretsManagerStore.js';
 import { createApiTokenTarget } from '../../shared/targets/api-token/createApiTokenTarget.js';
 import { createPostgresConnector } from '../../shared/targets/postgres/connectPostgres.js';
+import { createAlternatingUsersTarget } from '../../shared/targets/postgres/createAlternatingUsersTarget.js';
 import { createSingleUserTarget } from '../../shared/targets/postgres/createSingleUserTarget.js';
 import { loadPostgresConfig } from '../../shared/targets/postgres/PostgresConfig.js';
+import { createRandomValueTarget } from '../../shared/targets/random-value/createRandomValueTarget.js';
+import { loadRandomValueConfig } from '../../shared/targets/random-value/RandomValueConfig.js';
 import { STEPS } from '../fakes/retryRotation.js';
+import { auditSecrets } from '../helpers/leakAudit.js';
+import { recordFigures } from '../helpers/recordFigures.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/startTestPostgres.js';
 import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
 
@@ -27,7 +32,7 @@ let tokens: TokenService;
 
 beforeAll(async () => {
   server = await startTestPostgres();
-  tokens = await startTokenService({ port: 0 });
+  tokens = await startTokenService({ port: 0, onIssue: (t) => auditSecrets([t.token]) });
   env = await startTestStack({
     reservedConcurrency: 10,
     functionEnvironment: () => ({ PG_CA_FILE: server.caFile }),
@@ -114,6 +119,12 @@ describe('the same step invoked twice at once', () => {
     // Only the winner, now AWSCURRENT, is live under this version's name: the loser revoked its own.
     const named = tokens.state.all().filter((t) => t.name.endsWith(versionId));
     expect(named.map((t) => t.id)).toEqual([value['tokenId']]);
+    recordFigures('races', {
+      scenario: 'api-token: every step twice at once',
+      losers: errors.length,
+      errorNames: [...new Set(errors)],
+      lockouts: 0,
+    });
   });
 
   it('postgres single user: no lockout, and AWSCURRENT logs in after the racing steps', async () => {
@@ -147,6 +158,80 @@ describe('the same step invoked twice at once', () => {
     ).toBe(true);
     const value = await current(secrets.single);
     expect(await server.canLogin(value['username'] ?? '', value['password'] ?? '')).toBe(true);
+    recordFigures('races', {
+      scenario: 'postgres single user: every step twice at once',
+      losers: errors.length,
+      errorNames: [...new Set(errors)],
+      lockouts: 0,
+    });
+  });
+});
+
+describe('the same step invoked twice at once, the other two kinds', () => {
+  it('postgres alternating users: both logins keep working through the racing steps', async () => {
+    const secrets = await seedConsumerSecrets(client, server, tokens, 'race_alt');
+    const versionId = await pendingVersion(secrets.alternating);
+    const config = loadPostgresConfig({ PG_CA_FILE: server.caFile });
+    const handler = handlerFor(
+      createAlternatingUsersTarget({
+        config,
+        store: new SecretsManagerStore(client),
+        connect: createPostgresConnector({
+          ca: config.ca,
+          connectTimeoutMs: 2_000,
+          statementTimeoutMs: 5_000,
+        }),
+        topology: async () => ({ together: false, reason: 'not asked' }),
+      }) as RotationTarget<unknown>,
+    );
+    const before = await current(secrets.alternating);
+
+    const errors = await raceEverySecond(handler, secrets.alternating, versionId);
+
+    expect(
+      errors.every((name) =>
+        ['PendingValueConflictError', 'SecretsManagerCallError', 'PostgresStatementError'].includes(name),
+      ),
+    ).toBe(true);
+    const after = await current(secrets.alternating);
+    expect(after['username']).toBe(`${before['username']}_clone`);
+    expect(await server.canLogin(after['username'] ?? '', after['password'] ?? '')).toBe(true);
+    expect(await server.canLogin(before['username'] ?? '', before['password'] ?? '')).toBe(true);
+    recordFigures('races', {
+      scenario: 'postgres alternating users: every step twice at once',
+      losers: errors.length,
+      errorNames: [...new Set(errors)],
+      lockouts: 0,
+    });
+  });
+
+  it('random-value: one value wins and the secret ends with it', async () => {
+    const created = await client.send(
+      new CreateSecretCommand({
+        Name: 'race/random-steps',
+        SecretString: JSON.stringify({ owner: 'race', password: 'race-steps-initial-01' }),
+      }),
+    );
+    const arn = created.ARN ?? '';
+    const versionId = await pendingVersion(arn);
+    const handler = handlerFor(createRandomValueTarget(loadRandomValueConfig({})) as RotationTarget<unknown>);
+
+    const errors = await raceEverySecond(handler, arn, versionId);
+
+    expect(
+      errors.every((name) => ['PendingValueConflictError', 'SecretsManagerCallError'].includes(name)),
+    ).toBe(true);
+    const after = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    expect(after.VersionId).toBe(versionId);
+    const value = JSON.parse(after.SecretString ?? '{}') as Record<string, string>;
+    expect(value['owner']).toBe('race');
+    expect(value['password']).not.toBe('race-steps-initial-01');
+    recordFigures('races', {
+      scenario: 'random-value: every step twice at once',
+      losers: errors.length,
+      errorNames: [...new Set(errors)],
+      lockouts: 0,
+    });
   });
 });
 
@@ -183,6 +268,12 @@ describe('two RotateSecret calls racing', () => {
     for (const versionId of started) await env.stack.runner.waitForRotation(arn, versionId, 20_000);
     const after = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     expect(started).toContain(after.VersionId);
+    recordFigures('races', {
+      scenario: 'two RotateSecret calls at once',
+      losers: refused.length,
+      errorNames: [...new Set(refused.map((e) => e.name))],
+      lockouts: 0,
+    });
   });
 });
 
@@ -214,6 +305,7 @@ describe('200 secrets rotating at once against one Postgres', () => {
     });
     let peak = 0;
     let sampling = true;
+    const started = performance.now();
     const sampler = (async () => {
       while (sampling) {
         const n = await server.admin(
@@ -248,6 +340,7 @@ describe('200 secrets rotating at once against one Postgres', () => {
     );
     sampling = false;
     await sampler;
+    const seconds = (performance.now() - started) / 1000;
 
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
     // One login at a time: 200 at once would exceed the server's own connection limit.
@@ -259,5 +352,13 @@ describe('200 secrets rotating at once against one Postgres', () => {
     expect(logins.every(Boolean)).toBe(true);
     // Reserved concurrency 10: at most one session per invocation in flight.
     expect(peak).toBeLessThanOrEqual(10);
+    recordFigures('crowd', {
+      secrets: arns.length,
+      rotated: outcomes.filter((o) => o.status === 'fulfilled').length,
+      loggingIn: logins.filter(Boolean).length,
+      peakSessions: peak,
+      reservedConcurrency: 10,
+      seconds: Math.round(seconds * 10) / 10,
+    });
   }, 180_000);
 });

@@ -11,6 +11,8 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
+import { auditSecrets } from '../helpers/leakAudit.js';
+import { recordFigures } from '../helpers/recordFigures.js';
 import { startStackProcess } from '../helpers/startStackProcess.js';
 
 const TOTAL = 10_000;
@@ -140,10 +142,21 @@ describe('the local endpoint under load with a kill -9 in the middle', () => {
     }
     client.destroy();
     expect(missing).toEqual([]);
+    const acknowledgedVersions = [...ack.versions.values()].reduce((n, v) => n + v.size, 0);
+    auditSecrets([...ack.versions.values()].flatMap((v) => [...v.values()]));
 
     const afterRestart = await load(second.url, budget, ack, 2);
     await second.kill();
     expect(beforeKill + afterRestart).toBeGreaterThan(TOTAL * 0.9);
     expect(ack.creates.size).toBe(WRITERS * SECRETS_PER_WRITER);
+    recordFigures('endpoint-load', {
+      sent: TOTAL,
+      answered: beforeKill + afterRestart,
+      writers: WRITERS,
+      servedBeforeKill: beforeKill,
+      acknowledgedVersionsChecked: acknowledgedVersions,
+      acknowledgedTagsChecked: ack.tags.size,
+      missing: missing.length,
+    });
   }, 120_000);
 });

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTokenService, type TokenService } from '../../local/token-service/startTokenService.js';
+import { auditSecrets } from '../helpers/leakAudit.js';
+import { recordFigures } from '../helpers/recordFigures.js';
 import { assertNoSecretLeaks, sensitiveStrings } from '../helpers/secretLeaks.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/startTestPostgres.js';
 import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
@@ -16,8 +16,6 @@ const FUNCTIONS = [
   'postgres-single-user',
   'postgres-alternating-users',
 ] as const;
-/** Where `npm run test:reliability` collects the figures for its report. */
-const FIGURES_DIR = process.env['RELIABILITY_FIGURES_DIR'];
 
 let postgres: TestPostgres;
 let tokens: TokenService;
@@ -55,6 +53,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  auditSecrets(issuedTokens);
   await env?.close();
   for (const lane of lanes.values()) await lane.close();
   await tokens?.close();
@@ -82,13 +81,7 @@ describe('fault matrix: every fault at every external call, retried as Secrets M
           );
 
       const figures = summarizeTrials(functionName, probe, trials, performance.now() - started);
-      if (FIGURES_DIR !== undefined) {
-        mkdirSync(FIGURES_DIR, { recursive: true });
-        writeFileSync(
-          join(FIGURES_DIR, `fault-matrix-${functionName}.json`),
-          `${JSON.stringify(figures, null, 2)}\n`,
-        );
-      }
+      recordFigures('fault-matrix', { ...figures });
       expect(describeFailures(trials)).toEqual([]);
       expect(figures.converged).toBe(figures.trials);
     },

@@ -1,0 +1,93 @@
+/**
+ * The reliability suite (test/reliability) with its figures and a leak check over the whole run:
+ * every line the tests, local stacks, functions and databases logged, scanned for every secret
+ * value the suite made. Fails when a test fails or any secret value shows up.
+ *
+ *   npm run test:reliability [-- --out bench/reliability.json] [-- <vitest filters>]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findLeaks } from './findLeaks.js';
+import { formatReliability, type ReliabilityResults } from './formatReliability.js';
+
+const { values, positionals } = parseArgs({
+  options: { out: { type: 'string' } },
+  allowPositionals: true,
+});
+
+const work = mkdtempSync(join(tmpdir(), 'reliability-'));
+const figuresDir = join(work, 'figures');
+const auditDir = join(work, 'audit');
+mkdirSync(figuresDir);
+mkdirSync(auditDir, { mode: 0o700 });
+
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+const started = performance.now();
+const runOutput: string[] = [];
+const exitCode = await new Promise<number>((resolve) => {
+  const child = spawn(process.execPath, [vitest, 'run', 'test/reliability', ...positionals], {
+    env: { ...process.env, RELIABILITY_FIGURES_DIR: figuresDir, LEAK_AUDIT_DIR: auditDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    runOutput.push(text);
+    process.stdout.write(text);
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    runOutput.push(text);
+    process.stderr.write(text);
+  });
+  child.once('exit', (code) => resolve(code ?? 1));
+});
+const seconds = (performance.now() - started) / 1000;
+
+const files = readdirSync(auditDir);
+const read = (prefix: string) =>
+  files.filter((f) => f.startsWith(prefix)).map((f) => readFileSync(join(auditDir, f), 'utf8'));
+const secrets = new Set<string>();
+for (const file of read('secrets-'))
+  for (const line of file.split('\n'))
+    if (line !== '') for (const value of JSON.parse(line) as string[]) secrets.add(value);
+const logged = [...read('output-'), runOutput.join('')].join('\n');
+const leaks = findLeaks(logged, secrets);
+
+const sections = new Map<string, Array<Record<string, unknown>>>();
+const figuresFile = join(figuresDir, 'figures.jsonl');
+let figureLines: string[] = [];
+try {
+  figureLines = readFileSync(figuresFile, 'utf8').split('\n').filter(Boolean);
+} catch {
+  // No test recorded figures (a filtered run).
+}
+for (const line of figureLines) {
+  const { section, ...rest } = JSON.parse(line) as { section: string } & Record<string, unknown>;
+  sections.set(section, [...(sections.get(section) ?? []), rest]);
+}
+rmSync(work, { recursive: true, force: true });
+
+const results: ReliabilityResults = {
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, node: process.version },
+  passed: exitCode === 0 && leaks.length === 0,
+  seconds: Math.round(seconds),
+  sections: Object.fromEntries(sections),
+  leakCheck: {
+    logLines: logged.split('\n').length,
+    megabytes: Math.round((Buffer.byteLength(logged) / 1e6) * 10) / 10,
+    secretValues: secrets.size,
+    leaks: leaks.length,
+    fingerprints: [...new Set(leaks.map((l) => l.fingerprint))],
+  },
+};
+process.stdout.write(`\n${formatReliability(results)}\n`);
+if (values.out !== undefined) {
+  writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`figures written to ${values.out}\n`);
+}
+if (leaks.length > 0)
+  process.stderr.write(`LEAK: ${leaks.length} secret value(s) found in the suite's output\n`);
+process.exitCode = results.passed ? 0 : 1;

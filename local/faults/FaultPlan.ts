@@ -7,9 +7,11 @@
  * - `drop`: the connection is reset before the call is forwarded.
  * - `cut`: the call is forwarded and the connection cut as the answer starts: done, answer lost.
  * - `delay`: the call is held back for a while, then forwarded normally.
+ * - `stall`: the call is never forwarded and never answered; only the client's own timeout ends it.
  */
-export type FaultKind = 'error' | 'kill-before' | 'kill-after' | 'drop' | 'cut' | 'delay';
+export type FaultKind = 'error' | 'kill-before' | 'kill-after' | 'drop' | 'cut' | 'delay' | 'stall';
 
+/** What the fault matrix injects at every call; a stall costs a client timeout each, so it is tried apart. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   'error',
   'kill-before',

@@ -68,7 +68,7 @@ async function openPair(
 /**
  * A TCP proxy between a function and one service that sees each call (an HTTP request, a Postgres
  * statement) and applies the fault its plan picks: an error answer, a killed function process, a
- * reset or cut connection, or a delay. Everything else passes through unchanged.
+ * reset or cut connection, a delay, or a stall. Everything else passes through unchanged.
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
@@ -150,6 +150,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           return;
         case 'drop':
           closeBoth();
+          return;
+        case 'stall':
+          // Holds this connection's queue too: nothing more reaches the service until the client gives up.
+          await new Promise((resolve) => client.once('close', resolve));
           return;
         case 'kill-before':
           await options.plan.kill();

@@ -57,6 +57,11 @@ export function formatReliability(results: ReliabilityResults): string {
     out.push(
       `- race, ${race['scenario']}: ${race['losers']} loser(s) (${(race['errorNames'] as string[]).join(', ') || 'none'}), ${race['lockouts']} lockouts`,
     );
+  for (const stall of results.sections['stalls'] ?? [])
+    out.push(
+      `- ${stall['function']}, ${stall['call']} stalled: ${(stall['failedWith'] as string[]).join(', ') || 'no failed step (the client retried)'}, ` +
+        `slowest step ${stall['slowestStepMs']} ms, converged in ${stall['attempts']} attempt(s)`,
+    );
   for (const crowd of results.sections['crowd'] ?? [])
     out.push(
       `- ${crowd['secrets']} Postgres secrets at once: ${crowd['rotated']} rotated, ${crowd['loggingIn']} log in, ` +

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Env, optionalUrl } from '../config/env.js';
+import { type Env, optionalInteger, optionalUrl } from '../config/env.js';
 
 /**
  * The endpoint override, most specific first. The SDK reads the two standard variables on its
@@ -14,8 +14,25 @@ export function resolveSecretsManagerEndpoint(env: Env): string | undefined {
   return url?.toString();
 }
 
-/** Builds the one client a function reuses across invocations. Makes no network call. */
+/**
+ * Builds the one client a function reuses across invocations. Makes no network call.
+ * Every request is bounded (`SECRETS_MANAGER_TIMEOUT_MS`, default 5 s): the SDK sets no limit of
+ * its own, so a connection that goes silent would hold the step until the Lambda timeout; bounded,
+ * the SDK's own retry gets a fresh connection instead.
+ */
 export function createSecretsManagerClient(env: Env): SecretsManagerClient {
   const endpoint = resolveSecretsManagerEndpoint(env);
-  return new SecretsManagerClient(endpoint === undefined ? {} : { endpoint });
+  const timeoutMs = optionalInteger(env, 'SECRETS_MANAGER_TIMEOUT_MS', {
+    min: 100,
+    max: 60_000,
+    default: 5_000,
+  });
+  return new SecretsManagerClient({
+    ...(endpoint === undefined ? {} : { endpoint }),
+    requestHandler: {
+      connectionTimeout: Math.min(timeoutMs, 3_000),
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  });
 }

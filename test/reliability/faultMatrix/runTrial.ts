@@ -4,6 +4,8 @@ import type { RotationRunner } from '../../../local/runner/RotationRunner.js';
 import type { FaultLane, TrialSubject } from './FaultLane.js';
 
 export interface TrialResult {
+  /** The secret rotated in this trial. */
+  readonly arn: string;
   readonly fault?: { readonly index: number; readonly kind: FaultKind };
   /** Where the fault was injected; absent when the rotation never made that call. */
   readonly hit?: FaultHit;
@@ -62,6 +64,7 @@ export async function runTrial(
     lane.plan.arm();
     const violations = [...trial.violations, ...(error === undefined ? await subject.after(versionId) : [])];
     return {
+      arn: subject.arn,
       ...(fault === undefined ? {} : { fault }),
       ...(hit === undefined ? {} : { hit }),
       calls,

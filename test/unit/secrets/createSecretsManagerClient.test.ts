@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../shared/config/errors.js';
 import {
   createSecretsManagerClient,
@@ -36,5 +38,45 @@ describe('resolveSecretsManagerEndpoint', () => {
     const endpoint = await client.config.endpoint?.();
     expect(endpoint?.hostname).toBe('127.0.0.1');
     expect(endpoint?.port).toBe(4566);
+  });
+});
+
+describe('createSecretsManagerClient timeouts', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('gives up on an endpoint that accepts and never answers, with a TimeoutError', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    // The SDK reads region and credentials from the process environment, as in Lambda.
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    const client = createSecretsManagerClient({
+      SECRETS_MANAGER_ENDPOINT: `http://127.0.0.1:${port}`,
+      SECRETS_MANAGER_TIMEOUT_MS: '200',
+    });
+    const started = performance.now();
+    try {
+      await expect(client.send(new GetSecretValueCommand({ SecretId: 'any' }))).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+      // Three attempts of 200 ms and the SDK's backoff, not an open-ended wait.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(held.length).toBe(3);
+    } finally {
+      client.destroy();
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('rejects a timeout out of bounds with the variable name', () => {
+    expect(() => createSecretsManagerClient({ SECRETS_MANAGER_TIMEOUT_MS: '5' })).toThrow(
+      /SECRETS_MANAGER_TIMEOUT_MS/,
+    );
   });
 });

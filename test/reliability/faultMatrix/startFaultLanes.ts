@@ -1,0 +1,78 @@
+import { startTokenService, type TokenService } from '../../../local/token-service/startTokenService.js';
+import { auditSecrets } from '../../helpers/leakAudit.js';
+import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { apiTokenLane, type LaneServices, postgresLane, randomValueLane } from './createLanes.js';
+import type { FaultLane } from './FaultLane.js';
+import { checkAfterInvocation } from './runTrial.js';
+
+export const LANE_FUNCTIONS = [
+  'random-value',
+  'api-token',
+  'postgres-single-user',
+  'postgres-alternating-users',
+] as const;
+
+export interface FaultLanes {
+  readonly env: TestStack;
+  readonly postgres: TestPostgres;
+  readonly tokens: TokenService;
+  /** Every token the service issued, revoked ones included, for leak scans. */
+  readonly issuedTokens: readonly string[];
+  lane(functionName: string): FaultLane;
+  close(): Promise<void>;
+}
+
+/**
+ * A Postgres, a token service and the local stack, with each of the four built functions behind
+ * its own fault proxies and the runner checking invariants after every invocation.
+ */
+export async function startFaultLanes(functionEnvironment: Record<string, string> = {}): Promise<FaultLanes> {
+  const postgres = await startTestPostgres();
+  const issuedTokens: string[] = [];
+  const tokens = await startTokenService({ port: 0, onIssue: (t) => issuedTokens.push(t.token) });
+  const lanes = new Map<string, FaultLane & { readonly secretsManagerProxy: { readonly url: string } }>();
+  const env = await startTestStack({
+    retry: { maxAttempts: 4, baseDelayMs: 10 },
+    functionTimeoutMs: 20_000,
+    // Each function reaches Secrets Manager through its own fault proxy.
+    functionEnvironment: (name) => {
+      const url = lanes.get(name)?.secretsManagerProxy.url ?? '';
+      return {
+        PG_CA_FILE: postgres.caFile,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+        SECRETS_MANAGER_ENDPOINT: url,
+        ...functionEnvironment,
+      };
+    },
+    afterInvocation: ({ secretArn }) => checkAfterInvocation(secretArn),
+  });
+  const services: LaneServices = { client: env.client, secretsManagerUrl: env.stack.url, postgres, tokens };
+  for (const lane of [
+    await randomValueLane(services),
+    await apiTokenLane(services),
+    await postgresLane(services, 'single-user'),
+    await postgresLane(services, 'alternating-users'),
+  ]) {
+    lane.plan.kill = () => env.stack.invoker.kill(lane.functionName);
+    lanes.set(lane.functionName, lane);
+  }
+  return {
+    env,
+    postgres,
+    tokens,
+    issuedTokens,
+    lane(functionName) {
+      const lane = lanes.get(functionName);
+      if (lane === undefined) throw new Error(`no lane for ${functionName}`);
+      return lane;
+    },
+    async close() {
+      auditSecrets(issuedTokens);
+      await env.close();
+      for (const lane of lanes.values()) await lane.close();
+      await tokens.close();
+      await postgres.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFigures } from '../helpers/recordFigures.js';
+import { runTrial } from './faultMatrix/runTrial.js';
+import { type FaultLanes, startFaultLanes } from './faultMatrix/startFaultLanes.js';
+
+/** Short client timeouts, so a stalled call costs about a second, not the defaults' 5 to 10. */
+const TIMEOUTS = {
+  SECRETS_MANAGER_TIMEOUT_MS: '1000',
+  PROVIDER_TIMEOUT_MS: '1000',
+  PG_CONNECT_TIMEOUT_MS: '1000',
+  PG_STATEMENT_TIMEOUT_MS: '1000',
+};
+/** Any failed invocation must end with one of these, well before the function's own timeout. */
+const NAMED_TIMEOUTS = [
+  'TimeoutError',
+  'SecretsManagerCallError',
+  'ProviderUnavailableError',
+  'PostgresConnectionError',
+  'PostgresStatementError',
+];
+
+let lanes: FaultLanes;
+
+beforeAll(async () => {
+  lanes = await startFaultLanes(TIMEOUTS);
+}, 120_000);
+
+afterAll(async () => {
+  await lanes?.close();
+});
+
+describe('a service that stops answering mid-call', () => {
+  it.each([
+    ['random-value', 'secretsmanager PutSecretValue'],
+    ['api-token', 'provider POST /v1/tokens'],
+    ['api-token', 'provider GET /v1/me'],
+    ['postgres-single-user', 'postgres connect'],
+    ['postgres-single-user', 'postgres ALTER ROLE'],
+    ['postgres-alternating-users', 'postgres ALTER ROLE'],
+  ])(
+    '%s, stalled at %s: a bounded, named timeout, then the retry converges',
+    async (functionName, label) => {
+      const lane = lanes.lane(functionName);
+      const name = `stall/${functionName}/${label.replace(/[^a-z0-9]+/gi, '-')}`;
+      const context = { client: lanes.env.client, runner: lanes.env.stack.runner };
+      const probe = await runTrial(
+        context,
+        lane,
+        name.replace(/[^/]*$/, (slug) => `probe-${slug}`),
+      );
+      const index = probe.calls.indexOf(label);
+      expect(index).toBeGreaterThanOrEqual(0);
+
+      const trial = await runTrial(context, lane, name, { index, kind: 'stall' });
+
+      expect(trial.hit?.label).toBe(label);
+      expect(trial.converged).toBe(true);
+      expect(trial.violations).toEqual([]);
+      const steps = lanes.env.stack.runner.rotations(trial.arn).at(-1)?.steps ?? [];
+      const failed = steps.filter((s) => s.outcome === 'failed');
+      for (const step of failed) expect(NAMED_TIMEOUTS).toContain(step.errorType);
+      const slowest = Math.max(...steps.map((s) => s.durationMs));
+      // The function's own timeout is 20 s: every client timeout fired long before it.
+      expect(slowest).toBeLessThan(8_000);
+      recordFigures('stalls', {
+        function: functionName,
+        call: label,
+        failedWith: [...new Set(failed.map((s) => s.errorType))],
+        slowestStepMs: slowest,
+        attempts: trial.attempts,
+      });
+    },
+    60_000,
+  );
+});

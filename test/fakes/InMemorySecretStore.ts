@@ -1,6 +1,8 @@
 import { SecretsManagerCallError } from '../../shared/secrets/errors.js';
 import type { SecretMetadata } from '../../shared/secrets/SecretMetadata.js';
 import type { SecretStore, SecretVersionValue, VersionSelector } from '../../shared/secrets/SecretStore.js';
+import { auditSecrets } from '../helpers/leakAudit.js';
+import { sensitiveStrings } from '../helpers/secretLeaks.js';
 
 interface FakeVersion {
   value: string | undefined;
@@ -41,6 +43,7 @@ export class InMemorySecretStore implements SecretStore {
   readonly #faults: Fault[] = [];
 
   addVersion(versionId: string, value: string | undefined, stages: readonly string[]): this {
+    if (value !== undefined) auditSecrets(sensitiveStrings(value));
     for (const stage of stages) this.#detach(stage);
     this.versions.set(versionId, { value, stages: new Set(stages) });
     return this;
@@ -91,6 +94,7 @@ export class InMemorySecretStore implements SecretStore {
   }
 
   async putPending(secretId: string, versionId: string, value: string): Promise<void> {
+    auditSecrets(sensitiveStrings(value));
     return this.#run('putPending', () => {
       const existing = this.versions.get(versionId);
       if (existing?.value !== undefined && existing.value !== value) {

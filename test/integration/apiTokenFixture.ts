@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { localTokenServiceSettings } from '../../local/token-service/localTokenServiceSettings.js';
-import { startTokenService, type TokenService } from '../../local/token-service/startTokenService.js';
+import type { TokenService } from '../../local/token-service/startTokenService.js';
 import type { ServiceToken } from '../../local/token-service/TokenServiceState.js';
 import { createRotationHandler, type RotationHandler } from '../../shared/rotation/createRotationHandler.js';
 import type { RotationStep } from '../../shared/rotation/RotationEvent.js';
@@ -10,6 +10,7 @@ import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.
 import { CrashGate } from '../fakes/CrashGate.js';
 import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
 import { retryRotation } from '../fakes/retryRotation.js';
+import { startTestTokenService } from '../helpers/startTestTokenService.js';
 
 export { STEPS } from '../fakes/retryRotation.js';
 export const SEED_VERSION = '0a0b0c0d-1111-4222-8333-444455556666';
@@ -52,7 +53,7 @@ export interface ApiTokenFixture {
  */
 export async function apiTokenFixture(options: ApiTokenFixtureOptions = {}): Promise<ApiTokenFixture> {
   const issued: ServiceToken[] = [];
-  const service = await startTokenService({
+  const service = await startTestTokenService({
     port: 0,
     singleLiveToken: options.singleLiveToken ?? false,
     onIssue: (token) => issued.push(token),

@@ -8,11 +8,12 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTokenServiceSettings } from '../../local/token-service/localTokenServiceSettings.js';
-import { startTokenService, type TokenService } from '../../local/token-service/startTokenService.js';
+import type { TokenService } from '../../local/token-service/startTokenService.js';
 import type { ServiceToken } from '../../local/token-service/TokenServiceState.js';
 import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
 import { assertNoSecretLeaks } from '../helpers/secretLeaks.js';
 import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
+import { startTestTokenService } from '../helpers/startTestTokenService.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:api-token';
 const ADMIN_TOKEN = 'lts_admin_local_only_9f3b2c71d4e8a6';
@@ -24,7 +25,7 @@ let service: TokenService;
 const issued: ServiceToken[] = [];
 
 beforeAll(async () => {
-  service = await startTokenService({ port: 0, adminTokens: [ADMIN_TOKEN], onIssue: (t) => issued.push(t) });
+  service = await startTestTokenService({ adminTokens: [ADMIN_TOKEN], onIssue: (t) => issued.push(t) });
   env = await startTestStack();
   client = env.client;
 });

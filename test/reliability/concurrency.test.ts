@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
-import { startTokenService, type TokenService } from '../../local/token-service/startTokenService.js';
+import type { TokenService } from '../../local/token-service/startTokenService.js';
 import { createRotationHandler, type RotationHandler } from '../../shared/rotation/createRotationHandler.js';
 import type { RotationStep } from '../../shared/rotation/RotationEvent.js';
 import type { RotationTarget } from '../../shared/rotation/RotationTarget.js';
@@ -20,10 +20,10 @@ import { loadPostgresConfig } from '../../shared/targets/postgres/PostgresConfig
 import { createRandomValueTarget } from '../../shared/targets/random-value/createRandomValueTarget.js';
 import { loadRandomValueConfig } from '../../shared/targets/random-value/RandomValueConfig.js';
 import { STEPS } from '../fakes/retryRotation.js';
-import { auditSecrets } from '../helpers/leakAudit.js';
 import { recordFigures } from '../helpers/recordFigures.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/startTestPostgres.js';
 import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
+import { startTestTokenService } from '../helpers/startTestTokenService.js';
 
 let env: TestStack;
 let client: SecretsManagerClient;
@@ -32,7 +32,7 @@ let tokens: TokenService;
 
 beforeAll(async () => {
   server = await startTestPostgres();
-  tokens = await startTokenService({ port: 0, onIssue: (t) => auditSecrets([t.token]) });
+  tokens = await startTestTokenService();
   env = await startTestStack({
     reservedConcurrency: 10,
     functionEnvironment: () => ({ PG_CA_FILE: server.caFile }),

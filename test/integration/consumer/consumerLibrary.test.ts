@@ -9,12 +9,13 @@ import { createTokenFetch } from '../../../consumer/createTokenFetch.js';
 import { type PostgresCredential, parsePostgresCredential } from '../../../consumer/PostgresCredential.js';
 import { RotatingPool } from '../../../consumer/RotatingPool.js';
 import { RotatingSecret } from '../../../consumer/RotatingSecret.js';
-import { startTokenService, type TokenService } from '../../../local/token-service/startTokenService.js';
+import type { TokenService } from '../../../local/token-service/startTokenService.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { captureOutput } from '../../helpers/captureOutput.js';
 import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
 import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
 import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { startTestTokenService } from '../../helpers/startTestTokenService.js';
 
 let env: TestStack;
 let server: TestPostgres;
@@ -26,7 +27,7 @@ const output = captureOutput();
 
 beforeAll(async () => {
   server = await startTestPostgres();
-  tokens = await startTokenService({ port: 0 });
+  tokens = await startTestTokenService();
   env = await startTestStack();
   app = new SecretsManagerClient({
     endpoint: env.stack.url,

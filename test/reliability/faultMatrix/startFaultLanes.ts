@@ -1,7 +1,7 @@
-import { startTokenService, type TokenService } from '../../../local/token-service/startTokenService.js';
-import { auditSecrets } from '../../helpers/leakAudit.js';
+import type { TokenService } from '../../../local/token-service/startTokenService.js';
 import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
 import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { startTestTokenService } from '../../helpers/startTestTokenService.js';
 import { apiTokenLane, type LaneServices, postgresLane, randomValueLane } from './createLanes.js';
 import type { FaultLane } from './FaultLane.js';
 import { checkAfterInvocation } from './runTrial.js';
@@ -30,7 +30,7 @@ export interface FaultLanes {
 export async function startFaultLanes(functionEnvironment: Record<string, string> = {}): Promise<FaultLanes> {
   const postgres = await startTestPostgres();
   const issuedTokens: string[] = [];
-  const tokens = await startTokenService({ port: 0, onIssue: (t) => issuedTokens.push(t.token) });
+  const tokens = await startTestTokenService({ onIssue: (t) => issuedTokens.push(t.token) });
   const lanes = new Map<string, FaultLane & { readonly secretsManagerProxy: { readonly url: string } }>();
   const env = await startTestStack({
     retry: { maxAttempts: 4, baseDelayMs: 10 },
@@ -68,7 +68,6 @@ export async function startFaultLanes(functionEnvironment: Record<string, string
       return lane;
     },
     async close() {
-      auditSecrets(issuedTokens);
       await env.close();
       for (const lane of lanes.values()) await lane.close();
       await tokens.close();

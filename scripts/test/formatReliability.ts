@@ -1,3 +1,16 @@
+export interface LeakCheck {
+  readonly logLines: number;
+  readonly megabytes: number;
+  readonly secretValues: number;
+  readonly leaks: number;
+  /** sha256 prefixes of leaked values: enough to find them in the test data, useless otherwise. */
+  readonly fingerprints: readonly string[];
+}
+
+export function formatLeakCheck(leak: LeakCheck): string {
+  return `- leak check: ${leak.logLines} log lines (${leak.megabytes} MB) scanned for ${leak.secretValues} secret values: ${leak.leaks} found`;
+}
+
 export interface ReliabilityResults {
   readonly measuredAt: string;
   readonly machine: { readonly cpus: number; readonly node: string };
@@ -5,13 +18,7 @@ export interface ReliabilityResults {
   readonly seconds: number;
   /** Figures recorded by the suite's tests, by section (`fault-matrix`, `races`, …). */
   readonly sections: Readonly<Record<string, ReadonlyArray<Record<string, unknown>>>>;
-  readonly leakCheck: {
-    readonly logLines: number;
-    readonly megabytes: number;
-    readonly secretValues: number;
-    readonly leaks: number;
-    readonly fingerprints: readonly string[];
-  };
+  readonly leakCheck: LeakCheck;
 }
 
 const KINDS = ['error', 'kill-before', 'kill-after', 'drop', 'cut', 'delay'] as const;
@@ -78,9 +85,8 @@ export function formatReliability(results: ReliabilityResults): string {
         `${load['answered']} answered in all; ` +
         `${load['acknowledgedVersionsChecked']} acknowledged versions and ${load['acknowledgedTagsChecked']} tag writes checked, ${load['missing']} missing`,
     );
-  const leak = results.leakCheck;
   out.push(
-    `- leak check: ${leak.logLines} log lines (${leak.megabytes} MB) scanned for ${leak.secretValues} secret values: ${leak.leaks} found`,
+    formatLeakCheck(results.leakCheck),
     '',
     `${results.passed ? 'PASSED' : 'FAILED'} in ${results.seconds} s on ${results.machine.cpus} CPUs, Node ${results.machine.node}`,
   );

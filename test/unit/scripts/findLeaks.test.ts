@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../../scripts/reliability/findLeaks.js';
+import { findLeaks } from '../../../scripts/test/findLeaks.js';
 
 describe('findLeaks', () => {
   it('finds every secret, as is and JSON-escaped, at its offset', () => {

@@ -1,9 +1,11 @@
 /**
- * The reliability suite (test/reliability) with its figures and a leak check over the whole run:
- * every line the tests, local stacks, functions and databases logged, scanned for every secret
- * value the suite made. Fails when a test fails or any secret value shows up.
+ * Runs one part of the test suite with vitest, then the leak check over the whole run: every line
+ * the tests, local stacks, functions, token services and databases logged, scanned for every
+ * secret value the run made. Fails when a test fails or any secret value shows up.
  *
- *   npm run test:reliability [-- --out bench/reliability.json] [-- <vitest filters>]
+ *   tsx scripts/test/runSuite.ts main          everything but test/reliability (npm run test:main)
+ *   tsx scripts/test/runSuite.ts reliability   test/reliability, with its figures (npm run test:reliability)
+ *     [--out bench/reliability.json] [-- <vitest filters>]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,14 +14,28 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findLeaks } from './findLeaks.js';
-import { formatReliability, type ReliabilityResults } from './formatReliability.js';
+import {
+  formatLeakCheck,
+  formatReliability,
+  type LeakCheck,
+  type ReliabilityResults,
+} from './formatReliability.js';
 
 const { values, positionals } = parseArgs({
   options: { out: { type: 'string' } },
   allowPositionals: true,
 });
+const [suite, ...filters] = positionals;
+if (suite !== 'main' && suite !== 'reliability') {
+  process.stderr.write('usage: runSuite.ts main|reliability [--out file] [vitest filters]\n');
+  process.exit(2);
+}
+const vitestArgs =
+  suite === 'main'
+    ? ['run', '--exclude', 'test/reliability/**', ...filters]
+    : ['run', 'test/reliability', ...filters];
 
-const work = mkdtempSync(join(tmpdir(), 'reliability-'));
+const work = mkdtempSync(join(tmpdir(), `suite-${suite}-`));
 const figuresDir = join(work, 'figures');
 const auditDir = join(work, 'audit');
 mkdirSync(figuresDir);
@@ -29,7 +45,7 @@ const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/packa
 const started = performance.now();
 const runOutput: string[] = [];
 const exitCode = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, [vitest, 'run', 'test/reliability', ...positionals], {
+  const child = spawn(process.execPath, [vitest, ...vitestArgs], {
     env: { ...process.env, RELIABILITY_FIGURES_DIR: figuresDir, LEAK_AUDIT_DIR: auditDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,6 +70,13 @@ for (const file of read('secrets-'))
     if (line !== '') for (const value of JSON.parse(line) as string[]) secrets.add(value);
 const logged = [...read('output-'), runOutput.join('')].join('\n');
 const leaks = findLeaks(logged, secrets);
+const leakCheck: LeakCheck = {
+  logLines: logged.split('\n').length,
+  megabytes: Math.round((Buffer.byteLength(logged) / 1e6) * 10) / 10,
+  secretValues: secrets.size,
+  leaks: leaks.length,
+  fingerprints: [...new Set(leaks.map((l) => l.fingerprint))],
+};
 
 const sections = new Map<string, Array<Record<string, unknown>>>();
 const figuresFile = join(figuresDir, 'figures.jsonl');
@@ -61,7 +84,7 @@ let figureLines: string[] = [];
 try {
   figureLines = readFileSync(figuresFile, 'utf8').split('\n').filter(Boolean);
 } catch {
-  // No test recorded figures (a filtered run).
+  // No test recorded figures (the main suite, or a filtered run).
 }
 for (const line of figureLines) {
   const { section, ...rest } = JSON.parse(line) as { section: string } & Record<string, unknown>;
@@ -69,25 +92,24 @@ for (const line of figureLines) {
 }
 rmSync(work, { recursive: true, force: true });
 
-const results: ReliabilityResults = {
-  measuredAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, node: process.version },
-  passed: exitCode === 0 && leaks.length === 0,
-  seconds: Math.round(seconds),
-  sections: Object.fromEntries(sections),
-  leakCheck: {
-    logLines: logged.split('\n').length,
-    megabytes: Math.round((Buffer.byteLength(logged) / 1e6) * 10) / 10,
-    secretValues: secrets.size,
-    leaks: leaks.length,
-    fingerprints: [...new Set(leaks.map((l) => l.fingerprint))],
-  },
-};
-process.stdout.write(`\n${formatReliability(results)}\n`);
-if (values.out !== undefined) {
-  writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`figures written to ${values.out}\n`);
+const passed = exitCode === 0 && leaks.length === 0;
+if (suite === 'reliability') {
+  const results: ReliabilityResults = {
+    measuredAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    passed,
+    seconds: Math.round(seconds),
+    sections: Object.fromEntries(sections),
+    leakCheck,
+  };
+  process.stdout.write(`\n${formatReliability(results)}\n`);
+  if (values.out !== undefined) {
+    writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`figures written to ${values.out}\n`);
+  }
+} else {
+  process.stdout.write(`\n${formatLeakCheck(leakCheck)}\n`);
 }
 if (leaks.length > 0)
   process.stderr.write(`LEAK: ${leaks.length} secret value(s) found in the suite's output\n`);
-process.exitCode = results.passed ? 0 : 1;
+process.exitCode = passed ? 0 : 1;

@@ -14,6 +14,8 @@ export interface LaneFigures {
   /** External calls of one clean rotation: every one is an injection point. */
   readonly injectionPoints: number;
   readonly callsByService: Readonly<Record<string, number>>;
+  /** The injection points in order: labels such as `postgres ALTER ROLE`, never a value. */
+  readonly calls: readonly string[];
   readonly byKind: Readonly<Partial<Record<FaultKind, KindFigures>>>;
   readonly trials: number;
   readonly converged: number;
@@ -48,6 +50,7 @@ export function summarizeTrials(
     function: functionName,
     injectionPoints: probe.calls.length,
     callsByService,
+    calls: probe.calls,
     byKind,
     trials: trials.length,
     converged: trials.filter((t) => t.converged).length,

@@ -58,7 +58,12 @@ export function formatReliability(results: ReliabilityResults): string {
     const trials = matrix.reduce((n, l) => n + Number(l['trials']), 0);
     const converged = matrix.reduce((n, l) => n + Number(l['converged']), 0);
     const violations = matrix.reduce((n, l) => n + Number(l['violations']), 0);
-    out.push('', `Total: ${trials} faulted rotations, ${converged} converged, ${violations} violations.`, '');
+    const checks = matrix.reduce((n, l) => n + Number(l['invariantChecks'] ?? 0), 0);
+    out.push(
+      '',
+      `Total: ${trials} faulted rotations, ${converged} converged, ${checks} invariant checks, ${violations} violations.`,
+      '',
+    );
   }
   for (const race of results.sections['races'] ?? [])
     out.push(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { FaultHit, FaultKind } from '../../../local/faults/FaultPlan.js';
 import type { RotationRunner } from '../../../local/runner/RotationRunner.js';
@@ -14,22 +15,36 @@ export interface TrialResult {
   readonly converged: boolean;
   readonly attempts: number;
   readonly violations: readonly string[];
+  /** How many times the every-moment invariants were checked during the rotation. */
+  readonly checks: number;
   /** The rotation's last error type, when it did not converge. */
   readonly error?: string;
 }
 
 /** Trials in progress by secret ARN, so the runner's per-invocation hook finds their invariants. */
-export const activeTrials = new Map<
-  string,
-  { readonly lane: FaultLane; readonly subject: TrialSubject; readonly violations: string[] }
->();
+export const activeTrials = new Map<string, ActiveTrial>();
+
+interface ActiveTrial {
+  readonly lane: FaultLane;
+  readonly subject: TrialSubject;
+  readonly violations: Set<string>;
+  checks: number;
+}
+
+/** Between invocations too: the invariants are polled this often while a rotation runs. */
+const POLL_MS = 100;
+
+async function check(trial: ActiveTrial): Promise<void> {
+  for (const violation of await trial.subject.during()) trial.violations.add(violation);
+  trial.checks += 1;
+}
 
 /** After every invocation: a retried call is a new call, and the every-moment invariants must hold. */
 export async function checkAfterInvocation(secretArn: string): Promise<void> {
   const trial = activeTrials.get(secretArn);
   if (trial === undefined) return;
   trial.lane.plan.endInvocation();
-  trial.violations.push(...(await trial.subject.during()));
+  await check(trial);
 }
 
 /**
@@ -43,9 +58,16 @@ export async function runTrial(
   fault?: { readonly index: number; readonly kind: FaultKind },
 ): Promise<TrialResult> {
   const subject = await lane.subject(name);
-  const trial = { lane, subject, violations: [] as string[] };
+  const trial: ActiveTrial = { lane, subject, violations: new Set(), checks: 0 };
   activeTrials.set(subject.arn, trial);
   lane.plan.arm(fault);
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      await sleep(POLL_MS);
+      if (polling) await check(trial);
+    }
+  })();
   try {
     const out = await context.client.send(
       new RotateSecretCommand({
@@ -59,6 +81,8 @@ export async function runTrial(
     await context.runner.waitForRotation(subject.arn, versionId, 180_000).catch(() => {
       error = context.runner.rotations(subject.arn).at(-1)?.error?.type ?? 'timeout';
     });
+    polling = false;
+    await poller;
     const calls = [...lane.plan.calls];
     const hit = lane.plan.hit;
     lane.plan.arm();
@@ -71,9 +95,12 @@ export async function runTrial(
       converged: error === undefined,
       attempts: context.runner.rotations(subject.arn).at(-1)?.attempts ?? 0,
       violations,
+      checks: trial.checks,
       ...(error === undefined ? {} : { error }),
     };
   } finally {
+    polling = false;
+    await poller;
     activeTrials.delete(subject.arn);
   }
 }

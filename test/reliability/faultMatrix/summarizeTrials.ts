@@ -18,6 +18,8 @@ export interface LaneFigures {
   readonly calls: readonly string[];
   readonly byKind: Readonly<Partial<Record<FaultKind, KindFigures>>>;
   readonly trials: number;
+  /** Invariant checks during the trials: after every invocation and every 100 ms in between. */
+  readonly invariantChecks: number;
   readonly converged: number;
   readonly violations: number;
   readonly durationMs: number;
@@ -53,6 +55,7 @@ export function summarizeTrials(
     calls: probe.calls,
     byKind,
     trials: trials.length,
+    invariantChecks: trials.reduce((n, t) => n + t.checks, 0),
     converged: trials.filter((t) => t.converged).length,
     violations: trials.reduce((n, t) => n + t.violations.length, 0),
     durationMs: Math.round(durationMs),

@@ -54,7 +54,10 @@ export function httpRequestFramer(service: string): RequestFramer {
         if (end === -1) break;
         const head = buffer.subarray(0, end).toString('latin1');
         const fields = headers(head);
-        const total = end + HEAD_END.length + Number(fields.get('content-length') ?? '0');
+        const length = Number(fields.get('content-length') ?? '0');
+        if (fields.has('transfer-encoding') || !Number.isInteger(length) || length < 0)
+          throw new Error('only requests with a Content-Length body (or none) can be told apart');
+        const total = end + HEAD_END.length + length;
         if (buffer.length < total) break;
         const bytes = buffer.subarray(0, total);
         buffer = buffer.subarray(total);
@@ -62,9 +65,13 @@ export function httpRequestFramer(service: string): RequestFramer {
         const target = fields.get('x-amz-target');
         const operation = target === undefined ? `${method} ${foldPath(path)}` : target.split('.').pop();
         const invocation = fields.get('amz-sdk-invocation-id');
+        // Without the SDK's id, a retry is the same request again: same caller, target and body.
         const retryKey =
           invocation ??
-          createHash('sha256').update(`${method} ${path}`).update(bytes.subarray(end)).digest('hex');
+          createHash('sha256')
+            .update(`${method} ${path} ${fields.get('authorization') ?? ''}`)
+            .update(bytes.subarray(end))
+            .digest('hex');
         units.push({
           kind: 'call',
           bytes,

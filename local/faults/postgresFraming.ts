@@ -52,6 +52,7 @@ export function postgresRequestFramer(): RequestFramer {
         if (!started) {
           if (buffer.length < 4) break;
           const length = buffer.readInt32BE(0);
+          if (length < 8) throw new Error('not a Postgres startup message');
           if (buffer.length < length) break;
           started = true;
           units.push({
@@ -67,6 +68,7 @@ export function postgresRequestFramer(): RequestFramer {
         if (buffer.length < 5) break;
         const type = String.fromCharCode(buffer[0] ?? 0);
         const total = 1 + buffer.readInt32BE(1);
+        if (total < 5) throw new Error('not a Postgres message');
         if (buffer.length < total) break;
         const bytes = buffer.subarray(0, total);
         const body = bytes.subarray(5);

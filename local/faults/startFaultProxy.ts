@@ -17,6 +17,8 @@ export interface FaultProxyOptions {
    * for 127.0.0.1) and opens its own verified TLS session to the server, so it sees statements.
    */
   readonly tls?: { readonly certPem: string; readonly keyPem: string; readonly caPem: string };
+  /** Sees every call as sent, before any fault (tests collect the values a function sent). */
+  readonly observe?: (label: string, bytes: Buffer) => void;
 }
 
 export interface FaultProxy {
@@ -40,28 +42,30 @@ function once(socket: Socket, event: 'data' | 'secureConnect' | 'connect'): Prom
   });
 }
 
-/** Opens the server side; for Postgres with TLS, also answers the client's SSLRequest. */
+/**
+ * Opens the server side over `raw` (already connecting); for Postgres, also answers the client's
+ * SSLRequest itself and opens its own verified TLS session to the server.
+ */
 async function openPair(
   client: Socket,
+  raw: Socket,
   options: FaultProxyOptions,
 ): Promise<{ client: Socket; upstream: Socket; first: Buffer }> {
-  const raw = connect(options.upstream.port, options.upstream.host);
   await once(raw, 'connect');
-  if (options.protocol !== 'postgres' || options.tls === undefined)
-    return { client, upstream: raw, first: Buffer.alloc(0) };
+  if (client.destroyed) throw new Error('the client left before the server answered');
+  if (options.protocol !== 'postgres') return { client, upstream: raw, first: Buffer.alloc(0) };
+  const tls = options.tls;
+  if (tls === undefined) throw new Error('a Postgres fault proxy needs the server certificate (tls)');
   const first = await once(client, 'data');
+  // A client without TLS: its startup message is already here.
   if (first.length < 8 || first.readInt32BE(4) !== SSL_REQUEST) return { client, upstream: raw, first };
   raw.write(first.subarray(0, 8));
   const answer = await once(raw, 'data');
   if (answer.toString('latin1') !== 'S') throw new Error('the server refused TLS');
-  const upstream = tlsConnect({ socket: raw, ca: options.tls.caPem, servername: 'localhost' });
+  const upstream = tlsConnect({ socket: raw, ca: tls.caPem, servername: 'localhost' });
   await once(upstream, 'secureConnect');
   client.write('S');
-  const secured = new TLSSocket(client, {
-    isServer: true,
-    cert: options.tls.certPem,
-    key: options.tls.keyPem,
-  });
+  const secured = new TLSSocket(client, { isServer: true, cert: tls.certPem, key: tls.keyPem });
   return { client: secured, upstream, first: Buffer.alloc(0) };
 }
 
@@ -76,12 +80,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     sockets.add(accepted);
     accepted.on('error', () => undefined);
     accepted.once('close', () => sockets.delete(accepted));
-    void serve(accepted).catch(() => accepted.destroy());
+    void serve(accepted);
   });
 
   async function serve(accepted: Socket): Promise<void> {
-    const { client, upstream, first } = await openPair(accepted, options);
-    sockets.add(upstream);
+    const raw = connect(options.upstream.port, options.upstream.host);
+    sockets.add(raw);
+    raw.on('error', () => undefined);
+    raw.once('close', () => sockets.delete(raw));
+    let pair: Awaited<ReturnType<typeof openPair>>;
+    try {
+      pair = await openPair(accepted, raw, options);
+    } catch {
+      accepted.destroy();
+      raw.destroy();
+      return;
+    }
+    const { client, upstream, first } = pair;
     for (const socket of [client, upstream]) socket.on('error', () => undefined);
     const closeBoth = () => {
       client.destroy();
@@ -89,14 +104,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       accepted.destroy();
     };
     client.once('close', closeBoth);
-    upstream.once('close', () => {
-      sockets.delete(upstream);
+    upstream.once('close', closeBoth);
+    // Either side may have gone while the pair was being opened.
+    if (accepted.destroyed || raw.destroyed) {
       closeBoth();
-    });
+      return;
+    }
 
     const framer: RequestFramer =
       options.protocol === 'http' ? httpRequestFramer(options.service) : postgresRequestFramer();
-    // While a call's answer is being watched (to cut it or kill after it), answer bytes are held.
+    // While a call's answer is watched (to cut it, or to kill after it), its bytes never reach the
+    // client: the connection is closed right after.
     let watching: { readonly watcher: ResponseWatcher; readonly done: (first: boolean) => void } | undefined;
     let answered = false;
     upstream.on('data', (chunk: Buffer) => {
@@ -111,8 +129,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
       if (complete) watching.done(false);
     });
+    /** Forwards the call; true once its answer started (or completed), false if the server left first. */
     const answer = (call: Extract<ProxiedUnit, { kind: 'call' }>, until: 'first' | 'complete') =>
-      new Promise<void>((resolve) => {
+      new Promise<boolean>((resolve) => {
         answered = false;
         const watcher =
           options.protocol === 'http'
@@ -121,10 +140,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         watching = {
           watcher,
           done: (firstBytes) => {
-            if (until === 'first' || !firstBytes) resolve();
+            if (until === 'first' || !firstBytes) resolve(true);
           },
         };
-        upstream.once('close', () => resolve());
+        upstream.once('close', () => resolve(false));
         upstream.write(call.bytes);
       });
 
@@ -135,6 +154,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         upstream.write(unit.bytes);
         return;
       }
+      options.observe?.(unit.label, unit.bytes);
       const fault = options.plan.decide(unit.label, unit.retryKey);
       switch (fault) {
         case undefined:
@@ -149,6 +169,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           if (unit.closeAfterError === true) client.end();
           return;
         case 'drop':
+          // A reset (RST), as a dropped connection looks to the client, not an orderly close.
+          accepted.resetAndDestroy();
           closeBoth();
           return;
         case 'stall':
@@ -164,14 +186,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           closeBoth();
           return;
         case 'kill-after':
-          await answer(unit, 'complete');
-          await options.plan.kill();
+          // Only while the call is still the one in flight: a kill after a lost answer could hit a later call.
+          if (await answer(unit, 'complete')) await options.plan.kill();
           closeBoth();
           return;
       }
     };
     const feed = (chunk: Buffer) => {
-      for (const unit of framer.feed(chunk)) queue = queue.then(() => handle(unit)).catch(closeBoth);
+      let units: ProxiedUnit[];
+      try {
+        units = framer.feed(chunk);
+      } catch {
+        // Framing this proxy does not understand: it cannot tell calls apart, so it stops.
+        closeBoth();
+        return;
+      }
+      for (const unit of units) queue = queue.then(() => handle(unit)).catch(closeBoth);
     };
     if (first.length > 0) feed(first);
     client.on('data', feed);
@@ -184,8 +214,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     port,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

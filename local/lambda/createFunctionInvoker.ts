@@ -82,6 +82,28 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       options.logSink?.(`[${name}] ${line}`);
     }
   };
+  /**
+   * A pipe delivers chunks, not lines: the part after a chunk's last newline waits for the next
+   * chunk, so a line (and any value in it) is never split in two with a prefix in the middle.
+   */
+  const lineReader = (name: string) => {
+    let partial = '';
+    return {
+      data(text: string) {
+        const end = text.lastIndexOf('\n');
+        if (end === -1) {
+          partial += text;
+          return;
+        }
+        record(name, partial + text.slice(0, end));
+        partial = text.slice(end + 1);
+      },
+      end() {
+        if (partial !== '') record(name, partial);
+        partial = '';
+      },
+    };
+  };
 
   const retire = (name: string, container: Container) => {
     container.dead = true;
@@ -103,8 +125,10 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       ...options.environment?.(name),
     };
     const child = fork(BOOTSTRAP, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => record(name, text));
-    child.stderr?.setEncoding('utf8').on('data', (text: string) => record(name, text));
+    for (const stream of [child.stdout, child.stderr]) {
+      const reader = lineReader(name);
+      stream?.setEncoding('utf8').on('data', reader.data).once('end', reader.end);
+    }
     const container: Container = { child, busy: false, dead: false };
     child.once('exit', () => retire(name, container));
     return container;

@@ -46,7 +46,13 @@ const started = performance.now();
 const runOutput: string[] = [];
 const exitCode = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, [vitest, ...vitestArgs], {
-    env: { ...process.env, RELIABILITY_FIGURES_DIR: figuresDir, LEAK_AUDIT_DIR: auditDir },
+    // No colours: an escape code inside a printed value would hide it from the scan.
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'FORCE_COLOR')),
+      NO_COLOR: '1',
+      RELIABILITY_FIGURES_DIR: figuresDir,
+      LEAK_AUDIT_DIR: auditDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -57,7 +63,8 @@ const exitCode = await new Promise<number>((resolve) => {
     runOutput.push(text);
     process.stderr.write(text);
   });
-  child.once('exit', (code) => resolve(code ?? 1));
+  // 'close', not 'exit': the end of the output (the failure report) may still be in the pipes at exit.
+  child.once('close', (code) => resolve(code ?? 1));
 });
 const seconds = (performance.now() - started) / 1000;
 
@@ -70,6 +77,9 @@ for (const file of read('secrets-'))
     if (line !== '') for (const value of JSON.parse(line) as string[]) secrets.add(value);
 const logged = [...read('output-'), runOutput.join('')].join('\n');
 const leaks = findLeaks(logged, secrets);
+// A scan that saw nothing proves nothing: a whole run must have handed over logs and values.
+const auditWorked = filters.length > 0 || (secrets.size > 0 && read('output-').length > 0);
+if (!auditWorked) process.stderr.write('leak check: the tests handed over no logs or no secret values\n');
 const leakCheck: LeakCheck = {
   logLines: logged.split('\n').length,
   megabytes: Math.round((Buffer.byteLength(logged) / 1e6) * 10) / 10,
@@ -92,7 +102,7 @@ for (const line of figureLines) {
 }
 rmSync(work, { recursive: true, force: true });
 
-const passed = exitCode === 0 && leaks.length === 0;
+const passed = exitCode === 0 && leaks.length === 0 && auditWorked;
 if (suite === 'reliability') {
   const results: ReliabilityResults = {
     measuredAt: new Date().toISOString(),

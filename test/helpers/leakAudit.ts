@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The suite-wide leak check: when `LEAK_AUDIT_DIR` is set (by `npm run test:reliability`), every
+ * The suite-wide leak check: when `LEAK_AUDIT_DIR` is set (by `scripts/test/runSuite.ts`), every
  * line the local stacks, functions and databases logged, and every secret value the tests made,
  * is handed over so the run can be scanned as a whole after it ends. Nothing happens otherwise.
  */

@@ -90,6 +90,13 @@ describe('the local Lambda runtime', () => {
     await vi.waitFor(() => expect(invoker.output('probe')).toContain('a line from the function'));
   });
 
+  it('keeps a line whole when it arrives in several pieces', async () => {
+    const pieces = ['first-piece-', 'Xk2v9Q-middle-', 'last-piece'];
+    await probe({ logInPieces: pieces });
+    await vi.waitFor(() => expect(invoker.output('probe')).toContain(pieces.join('')));
+    expect(invoker.output('probe')).not.toContain('first-piece-');
+  });
+
   it('names the function and the path when no bundle exists', async () => {
     await expect(invoker.invoke('nope', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
     await expect(invoker.invoke('nope', {})).rejects.toThrow('nope/index.mjs');

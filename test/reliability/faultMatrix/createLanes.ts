@@ -13,6 +13,8 @@ import { generatePassword } from '../../../shared/passwords/generatePassword.js'
 import { loadPasswordPolicy } from '../../../shared/passwords/PasswordPolicy.js';
 import { tokenNameFamily } from '../../../shared/targets/api-token/tokenNameFamily.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
+import { auditSecrets } from '../../helpers/leakAudit.js';
+import { sensitiveStrings } from '../../helpers/secretLeaks.js';
 import { completedViolations, type FaultLane, type TrialSubject, versionViolations } from './FaultLane.js';
 
 export interface LaneServices {
@@ -43,6 +45,17 @@ async function createSecret(client: SecretsManagerClient, name: string, value?: 
   return { arn: out.ARN ?? '', versionId: out.VersionId ?? '' };
 }
 
+/**
+ * Every value a function sends with PutSecretValue joins the leak check as it is sent, including
+ * values that a fault kept from ever being stored.
+ */
+function auditPutSecretValue(label: string, bytes: Buffer): void {
+  if (label !== 'secretsmanager PutSecretValue') return;
+  const body = bytes.subarray(bytes.indexOf('\r\n\r\n') + 4).toString('utf8');
+  const secretString = (JSON.parse(body) as { SecretString?: string }).SecretString;
+  if (secretString !== undefined) auditSecrets(sensitiveStrings(secretString));
+}
+
 async function secretsManagerProxy(services: LaneServices, plan: FaultPlan): Promise<FaultProxy> {
   const url = new URL(services.secretsManagerUrl);
   return startFaultProxy({
@@ -50,6 +63,7 @@ async function secretsManagerProxy(services: LaneServices, plan: FaultPlan): Pro
     service: 'secretsmanager',
     upstream: { host: url.hostname, port: Number(url.port) },
     plan,
+    observe: auditPutSecretValue,
   });
 }
 
@@ -99,7 +113,7 @@ export async function randomValueLane(services: LaneServices) {
       return {
         arn: created.arn,
         originalVersion: created.versionId,
-        during: () => versionViolations(client, created.arn, created.versionId),
+        during: (rotation) => versionViolations(client, created.arn, created.versionId, rotation),
         async after(versionId) {
           const violations = await completedViolations(client, created.arn, created.versionId, versionId);
           const now = await current(client, created.arn);
@@ -149,8 +163,8 @@ export async function apiTokenLane(services: LaneServices) {
       return {
         arn,
         originalVersion,
-        async during() {
-          const violations = await versionViolations(client, arn, originalVersion);
+        async during(rotation) {
+          const violations = await versionViolations(client, arn, originalVersion, rotation);
           if (!(await works((await current(client, arn)).value['token'])))
             violations.push('the AWSCURRENT token is rejected');
           return violations;
@@ -197,8 +211,9 @@ export async function postgresLane(services: LaneServices, strategy: 'single-use
   const { client, postgres } = services;
   const pgProxy = await postgresProxy(services, plan);
   const base = { engine: 'postgres', host: '127.0.0.1', port: String(pgProxy.port), dbname: 'postgres' };
-  const canLogin = async (value: Record<string, string>) =>
-    postgres.canLogin(value['username'] ?? '', value['password'] ?? '').catch(() => false);
+  /** Only a rejected password (28P01) is false; a connection that fails otherwise throws. */
+  const canLogin = (value: Record<string, string>) =>
+    postgres.canLogin(value['username'] ?? '', value['password'] ?? '');
   const alternating = strategy === 'alternating-users';
   let masterArn: string | undefined;
   // Not rel_…: the orphan check looks for roles named after a trial's role.
@@ -232,8 +247,8 @@ export async function postgresLane(services: LaneServices, strategy: 'single-use
       return {
         arn: created.arn,
         originalVersion: created.versionId,
-        async during() {
-          const violations = await versionViolations(client, created.arn, created.versionId);
+        async during(rotation) {
+          const violations = await versionViolations(client, created.arn, created.versionId, rotation);
           // A single user's AWSCURRENT may be stale between setSecret and finishSecret (the password
           // changed before the label moved); alternating users always keep a working AWSCURRENT.
           if (alternating && !(await canLogin((await current(client, created.arn)).value)))

@@ -29,13 +29,20 @@ interface ActiveTrial {
   readonly subject: TrialSubject;
   readonly violations: Set<string>;
   checks: number;
+  /** The rotation's version, once RotateSecret answered. */
+  versionId?: string;
 }
 
 /** Between invocations too: the invariants are polled this often while a rotation runs. */
 const POLL_MS = 100;
 
 async function check(trial: ActiveTrial): Promise<void> {
-  for (const violation of await trial.subject.during()) trial.violations.add(violation);
+  try {
+    for (const violation of await trial.subject.during(trial.versionId)) trial.violations.add(violation);
+  } catch (error) {
+    // A check that cannot run is not a pass.
+    trial.violations.add(`invariant check failed: ${(error as Error).name}: ${(error as Error).message}`);
+  }
   trial.checks += 1;
 }
 
@@ -77,6 +84,7 @@ export async function runTrial(
       }),
     );
     const versionId = out.VersionId ?? '';
+    trial.versionId = versionId;
     let error: string | undefined;
     await context.runner.waitForRotation(subject.arn, versionId, 180_000).catch(() => {
       error = context.runner.rotations(subject.arn).at(-1)?.error?.type ?? 'timeout';

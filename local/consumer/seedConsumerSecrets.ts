@@ -1,14 +1,9 @@
-import {
-  CreateSecretCommand,
-  PutSecretValueCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generatePassword } from '../../shared/passwords/generatePassword.js';
 import { loadPasswordPolicy } from '../../shared/passwords/PasswordPolicy.js';
-import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import type { LocalPostgres } from '../postgres/startLocalPostgres.js';
-import { localTokenServiceSettings } from '../token-service/localTokenServiceSettings.js';
+import { seedTokenSecret } from '../token-service/seedTokenSecret.js';
 import type { TokenService } from '../token-service/startTokenService.js';
 
 export interface ConsumerSecrets {
@@ -77,22 +72,6 @@ export async function seedConsumerSecrets(
 
   const tokenArn =
     (await client.send(new CreateSecretCommand({ Name: `/services/${prefix}/token` }))).ARN ?? '';
-  const seed = tokens.state.issue(
-    `${tokenNameFamily('rotation', tokenArn)}initial`,
-    ['read', 'tokens:write'],
-    undefined,
-    new Date(),
-  );
-  await client.send(
-    new PutSecretValueCommand({
-      SecretId: tokenArn,
-      SecretString: JSON.stringify({
-        provider: 'http',
-        token: seed.token,
-        tokenId: seed.id,
-        settings: localTokenServiceSettings(tokens.url),
-      }),
-    }),
-  );
+  await seedTokenSecret(client, tokens, tokenArn);
   return { single: singleArn, alternating: alternatingArn, token: tokenArn, master: masterArn };
 }

@@ -1,11 +1,9 @@
 import {
   GetSecretValueCommand,
-  PutSecretValueCommand,
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
-import { localTokenServiceSettings } from '../token-service/localTokenServiceSettings.js';
+import { seedTokenSecret } from '../token-service/seedTokenSecret.js';
 import type { TokenService } from '../token-service/startTokenService.js';
 import type { DemoContext, DemoResult, DemoRotation } from './DemoRotation.js';
 import { ensureSecretArn, rotateOnce, verdict } from './demoSteps.js';
@@ -75,24 +73,7 @@ export function createApiTokenDemo(service: TokenService): DemoRotation {
         !existing.serviceUrl?.startsWith(service.url) ||
         !(await works(existing.token))
       ) {
-        const seed = service.state.issue(
-          `${tokenNameFamily('rotation', secretArn)}initial`,
-          ['read', 'tokens:write'],
-          undefined,
-          new Date(),
-        );
-        await client.send(
-          new PutSecretValueCommand({
-            SecretId: secretArn,
-            SecretString: JSON.stringify({
-              provider: 'http',
-              token: seed.token,
-              tokenId: seed.id,
-              owner: 'demo',
-              settings: localTokenServiceSettings(service.url),
-            }),
-          }),
-        );
+        await seedTokenSecret(context.client, service, secretArn, { extra: { owner: 'demo' } });
         seeded = true;
       }
       const before = await stored(client, secretArn, 'AWSCURRENT');

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTokenServiceSettings } from '../../local/token-service/localTokenServiceSettings.js';
+import { seedTokenSecret } from '../../local/token-service/seedTokenSecret.js';
 import type { TokenService } from '../../local/token-service/startTokenService.js';
 import type { ServiceToken } from '../../local/token-service/TokenServiceState.js';
 import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
@@ -48,26 +49,8 @@ async function tokenSecret(
 ): Promise<{ arn: string; seed: ServiceToken }> {
   const created = await client.send(new CreateSecretCommand({ Name: name }));
   const arn = created.ARN ?? '';
-  const seed = service.state.issue(
-    `${tokenNameFamily('rotation', arn)}initial`,
-    ['read', 'tokens:write'],
-    undefined,
-    new Date(),
-  );
+  const { seed } = await seedTokenSecret(client, service, arn, { extra: { team: 'billing', ...extra } });
   issued.push(seed);
-  await client.send(
-    new PutSecretValueCommand({
-      SecretId: arn,
-      SecretString: JSON.stringify({
-        provider: 'http',
-        token: seed.token,
-        tokenId: seed.id,
-        team: 'billing',
-        settings: localTokenServiceSettings(service.url),
-        ...extra,
-      }),
-    }),
-  );
   return { arn, seed };
 }
 

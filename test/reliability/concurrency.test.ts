@@ -87,6 +87,21 @@ async function raceEverySecond(
   return errors;
 }
 
+/** What a Postgres target needs, against the test server, with short bounded timeouts. */
+function postgresDependencies() {
+  const config = loadPostgresConfig({ PG_CA_FILE: server.caFile });
+  return {
+    config,
+    store: new SecretsManagerStore(client),
+    connect: createPostgresConnector({ ca: config.ca, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
+    topology: async () => ({ together: false, reason: 'not asked' }),
+  };
+}
+
+/** A race's figures: how many invocations lost, with which named errors; a lockout fails the test first. */
+const recordRace = (scenario: string, errors: readonly string[]) =>
+  recordFigures('races', { scenario, losers: errors.length, errorNames: [...new Set(errors)], lockouts: 0 });
+
 const current = async (secretArn: string) =>
   JSON.parse(
     (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? '{}',
@@ -119,30 +134,13 @@ describe('the same step invoked twice at once', () => {
     // Only the winner, now AWSCURRENT, is live under this version's name: the loser revoked its own.
     const named = tokens.state.all().filter((t) => t.name.endsWith(versionId));
     expect(named.map((t) => t.id)).toEqual([value['tokenId']]);
-    recordFigures('races', {
-      scenario: 'api-token: every step twice at once',
-      losers: errors.length,
-      errorNames: [...new Set(errors)],
-      lockouts: 0,
-    });
+    recordRace('api-token: every step twice at once', errors);
   });
 
   it('postgres single user: no lockout, and AWSCURRENT logs in after the racing steps', async () => {
     const secrets = await seedConsumerSecrets(client, server, tokens, 'race_pg');
     const versionId = await pendingVersion(secrets.single);
-    const config = loadPostgresConfig({ PG_CA_FILE: server.caFile });
-    const handler = handlerFor(
-      createSingleUserTarget({
-        config,
-        store: new SecretsManagerStore(client),
-        connect: createPostgresConnector({
-          ca: config.ca,
-          connectTimeoutMs: 2_000,
-          statementTimeoutMs: 5_000,
-        }),
-        topology: async () => ({ together: false, reason: 'not asked' }),
-      }) as RotationTarget<unknown>,
-    );
+    const handler = handlerFor(createSingleUserTarget(postgresDependencies()) as RotationTarget<unknown>);
 
     const errors = await raceEverySecond(handler, secrets.single, versionId);
 
@@ -158,12 +156,7 @@ describe('the same step invoked twice at once', () => {
     ).toBe(true);
     const value = await current(secrets.single);
     expect(await server.canLogin(value['username'] ?? '', value['password'] ?? '')).toBe(true);
-    recordFigures('races', {
-      scenario: 'postgres single user: every step twice at once',
-      losers: errors.length,
-      errorNames: [...new Set(errors)],
-      lockouts: 0,
-    });
+    recordRace('postgres single user: every step twice at once', errors);
   });
 });
 
@@ -171,18 +164,8 @@ describe('the same step invoked twice at once, the other two kinds', () => {
   it('postgres alternating users: both logins keep working through the racing steps', async () => {
     const secrets = await seedConsumerSecrets(client, server, tokens, 'race_alt');
     const versionId = await pendingVersion(secrets.alternating);
-    const config = loadPostgresConfig({ PG_CA_FILE: server.caFile });
     const handler = handlerFor(
-      createAlternatingUsersTarget({
-        config,
-        store: new SecretsManagerStore(client),
-        connect: createPostgresConnector({
-          ca: config.ca,
-          connectTimeoutMs: 2_000,
-          statementTimeoutMs: 5_000,
-        }),
-        topology: async () => ({ together: false, reason: 'not asked' }),
-      }) as RotationTarget<unknown>,
+      createAlternatingUsersTarget(postgresDependencies()) as RotationTarget<unknown>,
     );
     const before = await current(secrets.alternating);
 
@@ -197,12 +180,7 @@ describe('the same step invoked twice at once, the other two kinds', () => {
     expect(after['username']).toBe(`${before['username']}_clone`);
     expect(await server.canLogin(after['username'] ?? '', after['password'] ?? '')).toBe(true);
     expect(await server.canLogin(before['username'] ?? '', before['password'] ?? '')).toBe(true);
-    recordFigures('races', {
-      scenario: 'postgres alternating users: every step twice at once',
-      losers: errors.length,
-      errorNames: [...new Set(errors)],
-      lockouts: 0,
-    });
+    recordRace('postgres alternating users: every step twice at once', errors);
   });
 
   it('random-value: one value wins and the secret ends with it', async () => {
@@ -226,12 +204,7 @@ describe('the same step invoked twice at once, the other two kinds', () => {
     const value = JSON.parse(after.SecretString ?? '{}') as Record<string, string>;
     expect(value['owner']).toBe('race');
     expect(value['password']).not.toBe('race-steps-initial-01');
-    recordFigures('races', {
-      scenario: 'random-value: every step twice at once',
-      losers: errors.length,
-      errorNames: [...new Set(errors)],
-      lockouts: 0,
-    });
+    recordRace('random-value: every step twice at once', errors);
   });
 });
 
@@ -268,12 +241,10 @@ describe('two RotateSecret calls racing', () => {
     for (const versionId of started) await env.stack.runner.waitForRotation(arn, versionId, 20_000);
     const after = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     expect(started).toContain(after.VersionId);
-    recordFigures('races', {
-      scenario: 'two RotateSecret calls at once',
-      losers: refused.length,
-      errorNames: [...new Set(refused.map((e) => e.name))],
-      lockouts: 0,
-    });
+    recordRace(
+      'two RotateSecret calls at once',
+      refused.map((e) => e.name),
+    );
   });
 });
 

@@ -1,13 +1,12 @@
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
-  PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { FAULT_KINDS, FaultPlan } from '../../../local/faults/FaultPlan.js';
 import { type FaultProxy, startFaultProxy } from '../../../local/faults/startFaultProxy.js';
 import type { LocalPostgres } from '../../../local/postgres/startLocalPostgres.js';
-import { localTokenServiceSettings } from '../../../local/token-service/localTokenServiceSettings.js';
+import { seedTokenSecret } from '../../../local/token-service/seedTokenSecret.js';
 import type { TokenService } from '../../../local/token-service/startTokenService.js';
 import { generatePassword } from '../../../shared/passwords/generatePassword.js';
 import { loadPasswordPolicy } from '../../../shared/passwords/PasswordPolicy.js';
@@ -147,19 +146,9 @@ export async function apiTokenLane(services: LaneServices) {
     async subject(name) {
       const { arn } = await createSecret(client, name);
       const family = tokenNameFamily('rotation', arn);
-      const seed = tokens.state.issue(`${family}initial`, ['read', 'tokens:write'], undefined, new Date());
-      const put = await client.send(
-        new PutSecretValueCommand({
-          SecretId: arn,
-          SecretString: JSON.stringify({
-            provider: 'http',
-            token: seed.token,
-            tokenId: seed.id,
-            settings: localTokenServiceSettings(provider.url),
-          }),
-        }),
-      );
-      const originalVersion = put.VersionId ?? '';
+      const { versionId: originalVersion } = await seedTokenSecret(client, tokens, arn, {
+        serviceUrl: provider.url,
+      });
       return {
         arn,
         originalVersion,

@@ -3,12 +3,15 @@ import { recordFigures } from '../helpers/recordFigures.js';
 import { runTrial } from './faultMatrix/runTrial.js';
 import { type FaultLanes, startFaultLanes } from './faultMatrix/startFaultLanes.js';
 
-/** Short client timeouts, so a stalled call costs about a second, not the defaults' 5 to 10. */
+/**
+ * Short client timeouts, so a stalled call costs seconds, not the defaults' 5 to 10; long enough
+ * that a busy machine's ordinary calls never hit them.
+ */
 const TIMEOUTS = {
-  SECRETS_MANAGER_TIMEOUT_MS: '1000',
-  PROVIDER_TIMEOUT_MS: '1000',
-  PG_CONNECT_TIMEOUT_MS: '1000',
-  PG_STATEMENT_TIMEOUT_MS: '1000',
+  SECRETS_MANAGER_TIMEOUT_MS: '2000',
+  PROVIDER_TIMEOUT_MS: '2000',
+  PG_CONNECT_TIMEOUT_MS: '2000',
+  PG_STATEMENT_TIMEOUT_MS: '2000',
 };
 /** A failed invocation must end with one of these named errors, saying it timed out. */
 const NAMED_TIMEOUTS = ['ProviderUnavailableError', 'PostgresConnectionError', 'PostgresStatementError'];
@@ -62,7 +65,7 @@ describe('a service that stops answering mid-call', () => {
       }
       const slowest = Math.max(...steps.map((s) => s.durationMs));
       // The function's own timeout is 20 s: every client timeout fired long before it.
-      expect(slowest).toBeLessThan(8_000);
+      expect(slowest).toBeLessThan(10_000);
       recordFigures('stalls', {
         function: functionName,
         call: label,

@@ -97,6 +97,7 @@ describe('HTTP through the fault proxy', () => {
 describe('the AWS SDK through the fault proxy', () => {
   let env: TestStack;
   let proxy: FaultProxy;
+  let client: SecretsManagerClient;
   const plan = new FaultPlan();
 
   beforeAll(async () => {
@@ -108,18 +109,19 @@ describe('the AWS SDK through the fault proxy', () => {
       upstream: { host: url.hostname, port: Number(url.port) },
       plan,
     });
+    client = new SecretsManagerClient({
+      endpoint: proxy.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
   afterAll(async () => {
+    client.destroy();
     await proxy.close();
     await env.close();
   });
 
   it('fails every SDK retry of the faulted call, and only that call', async () => {
-    const client = new SecretsManagerClient({
-      endpoint: proxy.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     plan.arm({ index: 0, kind: 'error' });
     await expect(
       client.send(new CreateSecretCommand({ Name: 'proxy/one', SecretString: 'v' })),
@@ -131,19 +133,12 @@ describe('the AWS SDK through the fault proxy', () => {
     const created = await client.send(new CreateSecretCommand({ Name: 'proxy/one', SecretString: 'v' }));
     expect(created.ARN).toContain('proxy/one');
     expect(plan.calls).toEqual(['secretsmanager CreateSecret', 'secretsmanager CreateSecret']);
-    client.destroy();
   });
 
   it('lets the SDK retry a connection reset into a success', async () => {
-    const client = new SecretsManagerClient({
-      endpoint: proxy.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     plan.arm({ index: 0, kind: 'drop' });
     const created = await client.send(new CreateSecretCommand({ Name: 'proxy/two', SecretString: 'v' }));
     expect(created.$metadata.attempts).toBe(2);
-    client.destroy();
   });
 });
 

@@ -51,7 +51,13 @@ async function createSecret(client: SecretsManagerClient, name: string, value?: 
 function auditPutSecretValue(label: string, bytes: Buffer): void {
   if (label !== 'secretsmanager PutSecretValue') return;
   const body = bytes.subarray(bytes.indexOf('\r\n\r\n') + 4).toString('utf8');
-  const secretString = (JSON.parse(body) as { SecretString?: string }).SecretString;
+  let secretString: string | undefined;
+  try {
+    secretString = (JSON.parse(body) as { SecretString?: string }).SecretString;
+  } catch {
+    // Not the SDK's JSON: the endpoint refuses it, and it holds no value to look for.
+    return;
+  }
   if (secretString !== undefined) auditSecrets(sensitiveStrings(secretString));
 }
 

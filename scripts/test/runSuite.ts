@@ -30,10 +30,11 @@ if (suite !== 'main' && suite !== 'reliability') {
   process.stderr.write('usage: runSuite.ts main|reliability [--out file] [vitest filters]\n');
   process.exit(2);
 }
+// Vitest ORs path filters: a filtered reliability run names only the filters.
 const vitestArgs =
   suite === 'main'
     ? ['run', '--exclude', 'test/reliability/**', ...filters]
-    : ['run', 'test/reliability', ...filters];
+    : ['run', ...(filters.length > 0 ? filters : ['test/reliability'])];
 
 const work = mkdtempSync(join(tmpdir(), `suite-${suite}-`));
 const figuresDir = join(work, 'figures');

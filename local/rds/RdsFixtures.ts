@@ -6,6 +6,8 @@ export interface RdsInstanceFixture {
   readonly address: string;
   /** Defaults to 5432. */
   readonly port?: number;
+  /** The database created with the instance, when one was named. */
+  readonly dbName?: string;
   /** Set for Aurora members so callers can walk from an instance to its cluster. */
   readonly clusterIdentifier?: string;
   readonly readReplicaSourceIdentifier?: string;
@@ -21,5 +23,7 @@ export interface RdsClusterFixture {
   readonly readerEndpoint?: string;
   readonly customEndpoints?: readonly string[];
   readonly port?: number;
+  /** The database created with the cluster, when one was named. */
+  readonly databaseName?: string;
   readonly members: readonly { readonly instanceIdentifier: string; readonly isWriter: boolean }[];
 }

@@ -47,6 +47,7 @@ function describeInstance(instance: RdsInstanceFixture): string {
     element('DBInstanceIdentifier', instance.identifier),
     element('Engine', instance.engine ?? 'postgres'),
     `<Endpoint>${element('Address', instance.address)}${element('Port', instance.port ?? 5432)}</Endpoint>`,
+    element('DBName', instance.dbName),
     element('DBClusterIdentifier', instance.clusterIdentifier),
     element('ReadReplicaSourceDBInstanceIdentifier', instance.readReplicaSourceIdentifier),
     list(
@@ -73,6 +74,7 @@ function describeCluster(cluster: RdsClusterFixture): string {
     element('ReaderEndpoint', cluster.readerEndpoint),
     list('CustomEndpoints', 'member', cluster.customEndpoints),
     element('Port', cluster.port),
+    element('DatabaseName', cluster.databaseName),
     `<DBClusterMembers>${members}</DBClusterMembers>`,
     '</DBCluster>',
   ].join('');
@@ -102,6 +104,14 @@ function error(res: ServerResponse, status: number, code: string, message: strin
   );
 }
 
+/** RDS takes an identifier or the resource's ARN (`arn:aws:rds:<region>:<account>:db:<id>`) alike. */
+function identifier(value: string | null, kind: 'db' | 'cluster'): string | null {
+  if (value === null) return null;
+  const match = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):(.+)$/.exec(value);
+  if (match === null) return value;
+  return match[1] === kind ? (match[2] ?? value) : value;
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -123,7 +133,7 @@ export async function startRdsServer(options: RdsServerOptions = {}): Promise<Rd
     requests.push(action);
 
     if (action === 'DescribeDBInstances') {
-      const id = params.get('DBInstanceIdentifier');
+      const id = identifier(params.get('DBInstanceIdentifier'), 'db');
       const found = id === null ? instances : instances.filter((i) => i.identifier === id);
       // RDS reports this code; the SDK maps it to DBInstanceNotFoundFault.
       if (id !== null && found.length === 0)
@@ -131,7 +141,7 @@ export async function startRdsServer(options: RdsServerOptions = {}): Promise<Rd
       return result(res, action, `<DBInstances>${found.map(describeInstance).join('')}</DBInstances>`);
     }
     if (action === 'DescribeDBClusters') {
-      const id = params.get('DBClusterIdentifier');
+      const id = identifier(params.get('DBClusterIdentifier'), 'cluster');
       const found = id === null ? clusters : clusters.filter((c) => c.identifier === id);
       if (id !== null && found.length === 0)
         return error(res, 404, 'DBClusterNotFoundFault', `DBCluster ${id} not found.`);

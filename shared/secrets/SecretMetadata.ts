@@ -13,6 +13,12 @@ export interface SecretMetadata {
   readonly rotationEnabled: boolean;
   /** Version id → its staging labels; versions without a label are not listed. */
   readonly versions: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Tag key → value. Keys starting with `aws:` can only be set by AWS services (RDS tags the master
+   * secrets it manages with the database they belong to), so they are the only tags a function may
+   * trust more than the secret's value.
+   */
+  readonly tags: ReadonlyMap<string, string>;
 }
 
 /** The id of the version that carries `stage`, if any does. */

@@ -36,6 +36,11 @@ export class SecretsManagerStore implements SecretStore {
       name: out.Name ?? secretId,
       rotationEnabled: out.RotationEnabled === true,
       versions,
+      tags: new Map(
+        (out.Tags ?? []).flatMap((tag) =>
+          tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? ''] as [string, string]],
+        ),
+      ),
     };
   }
 

@@ -74,6 +74,7 @@ export class InMemorySecretStore implements SecretStore {
       arn: this.arn,
       name: 'app/db',
       rotationEnabled: this.rotationEnabled,
+      tags: new Map<string, string>(),
       versions: new Map(
         [...this.versions]
           .filter(([, v]) => v.stages.size > 0)

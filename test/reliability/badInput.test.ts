@@ -62,6 +62,7 @@ function target(name: string, store: InMemorySecretStore): RotationTarget<unknow
     store,
     connect: refuse,
     topology: refuse,
+    database: refuse,
   };
   switch (name) {
     case 'random-value':

@@ -95,6 +95,7 @@ function postgresDependencies() {
     store: new SecretsManagerStore(client),
     connect: createPostgresConnector({ ca: config.ca, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
     topology: async () => ({ together: false, reason: 'not asked' }),
+    database: async () => undefined,
   };
 }
 

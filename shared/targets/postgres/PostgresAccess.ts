@@ -7,31 +7,73 @@ import { withSession } from './connectPostgres.js';
 import {
   HostMismatchError,
   MasterSecretError,
+  MasterSecretNotAllowedError,
   PostgresCheckFailedError,
   PostgresLoginRejectedError,
+  TlsDowngradeError,
+  UnprovenSecretError,
 } from './errors.js';
 import type { PostgresConfig } from './PostgresConfig.js';
-import type { PostgresSecret } from './PostgresSecret.js';
+import { type PostgresSecret, SSL_MODES, SSL_STRENGTH, type SslMode } from './PostgresSecret.js';
 import type { PostgresConnector, PostgresLogin, PostgresSession } from './PostgresSession.js';
-import type { TopologyCheck } from './rdsTopology.js';
+import { guardRoles, type RoleState, roleState } from './postgresRoles.js';
+import type { DatabaseLookup, TopologyCheck } from './rdsTopology.js';
 import { scramVerifier } from './scramVerifier.js';
 
 export interface PostgresTargetDependencies {
   readonly config: PostgresConfig;
-  /** Reads master secrets. */
+  /** Reads master secrets (value and tags). */
   readonly store: SecretStore;
   readonly connect: PostgresConnector;
   readonly topology: TopologyCheck;
+  /** Finds the database an RDS-managed master secret belongs to. */
+  readonly database: DatabaseLookup;
   /** Secrets Manager's GetRandomPassword, used when PASSWORD_SOURCE=secretsmanager. */
   readonly randomPassword?: (policy: PasswordPolicy) => Promise<string>;
+}
+
+/**
+ * A master credential and the database it administers. Everything here comes from the master
+ * secret or from RDS, never from the user secret that names the master.
+ */
+export interface MasterCredential {
+  readonly arn: string;
+  readonly login: PostgresLogin;
+  /** Where the host came from, for logs. */
+  readonly hostFrom: 'the master secret' | 'RDS';
+}
+
+/** A version of the user secret that may prove the secret's writer holds a working login. */
+export type ProofCandidate = readonly [which: string, read: () => Promise<PostgresSecret | undefined>];
+
+const RDS_INSTANCE_TAG = 'aws:rds:primaryDBInstanceArn';
+const RDS_CLUSTER_TAG = 'aws:rds:primaryDBClusterArn';
+
+function optionalPort(value: unknown): number | undefined {
+  const port =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  return Number.isInteger(port) && port >= 1 && port <= 65_535 ? port : undefined;
 }
 
 /** What both Postgres strategies do the same way: logins, master secrets, passwords, the check. */
 export class PostgresAccess {
   constructor(readonly deps: PostgresTargetDependencies) {}
 
+  /** The function's TLS floor, raised (never lowered) by the secret's `ssl` key. */
+  sslModeFor(requested: SslMode | undefined): SslMode {
+    const floor = this.deps.config.sslMode;
+    if (requested === undefined) return floor;
+    if (SSL_STRENGTH[requested] < SSL_STRENGTH[floor]) throw new TlsDowngradeError(requested, floor);
+    return requested;
+  }
+
+  /** A login with the secret's own credentials, where the secret says. */
   login(secret: PostgresSecret, which: string, logger: Logger): PostgresLogin {
-    const sslMode = secret.sslMode ?? this.deps.config.sslMode;
+    const sslMode = this.sslModeFor(secret.sslMode);
     if (sslMode === 'disable') {
       logger.warn('TLS is disabled for this database by configuration: the connection is not encrypted', {
         host: secret.host,
@@ -46,6 +88,7 @@ export class PostgresAccess {
       password: secret.password,
       sslMode,
       which,
+      privileged: false,
     };
   }
 
@@ -83,41 +126,157 @@ export class PostgresAccess {
   }
 
   /**
-   * The master login for `user`'s database. An RDS-managed master secret holds only a username and
-   * password, so a missing host means the user's; a different host must be the same database.
+   * Reads a master secret and finds its database: the master secret's own host, or for an
+   * RDS-managed master (username and password only) the instance or cluster that RDS tagged it with.
    */
-  async masterLogin(masterArn: string, user: PostgresSecret, logger: Logger): Promise<PostgresLogin> {
-    const stored = await this.deps.store.getValue(masterArn, { stage: 'AWSCURRENT' });
+  async master(masterArn: string, logger: Logger): Promise<MasterCredential> {
+    let metadata: Awaited<ReturnType<SecretStore['describe']>>;
+    try {
+      metadata = await this.deps.store.describe(masterArn);
+    } catch {
+      throw new MasterSecretError(masterArn, 'cannot be described');
+    }
+    const allowed = this.deps.config.allowedMasterSecrets;
+    if (allowed !== undefined && !allowed.allows(metadata.arn))
+      throw new MasterSecretNotAllowedError(metadata.arn);
+    const stored = await this.deps.store.getValue(metadata.arn, { stage: 'AWSCURRENT' });
     if (stored === undefined) throw new MasterSecretError(masterArn, 'has no AWSCURRENT value');
+    let fields: Readonly<Record<string, unknown>>;
     let username: string;
     let password: string;
-    let host: unknown;
-    let port: unknown;
     try {
-      const fields = parseSecretJson(stored.value);
+      fields = parseSecretJson(stored.value);
       username = requireStringKey(fields, 'username');
       password = requireStringKey(fields, 'password');
-      host = fields['host'];
-      port = fields['port'];
     } catch {
       throw new MasterSecretError(masterArn, 'is not a JSON object with string username and password keys');
     }
-    if (typeof host === 'string' && host.toLowerCase() !== user.host.toLowerCase()) {
-      const verdict = await this.deps.topology(user.host, host);
-      if (!verdict.together) throw new HostMismatchError(user.host, host, verdict.reason);
-      logger.info('The master secret names another host of the same database', {
-        masterHost: host,
-        reason: verdict.reason,
+    const ssl = fields['ssl'];
+    const masterSsl =
+      ssl === true
+        ? 'verify-full'
+        : typeof ssl === 'string' && (SSL_MODES as readonly string[]).includes(ssl)
+          ? (ssl as SslMode)
+          : undefined;
+    const dbnameField = fields['dbname'];
+    const ownDbname = typeof dbnameField === 'string' && dbnameField.length > 0 ? dbnameField : undefined;
+
+    const host = fields['host'];
+    let where: { host: string; port: number; dbname: string | undefined };
+    let hostFrom: MasterCredential['hostFrom'];
+    if (typeof host === 'string' && host.length > 0) {
+      const port = fields['port'] === undefined ? 5432 : optionalPort(fields['port']);
+      if (port === undefined) throw new MasterSecretError(masterArn, "has a 'port' that is not a TCP port");
+      where = { host, port, dbname: ownDbname };
+      hostFrom = 'the master secret';
+    } else {
+      const resource = metadata.tags.get(RDS_INSTANCE_TAG) ?? metadata.tags.get(RDS_CLUSTER_TAG);
+      if (resource === undefined) {
+        throw new MasterSecretError(
+          masterArn,
+          `has no 'host' key and no ${RDS_INSTANCE_TAG} or ${RDS_CLUSTER_TAG} tag, so the database it administers is unknown (add host and port to it)`,
+        );
+      }
+      let found: Awaited<ReturnType<DatabaseLookup>>;
+      try {
+        found = await this.deps.database(resource);
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'an unknown error';
+        throw new MasterSecretError(
+          masterArn,
+          `belongs to ${resource}, which RDS could not be asked about (${name}; the role needs rds:DescribeDBInstances and rds:DescribeDBClusters)`,
+        );
+      }
+      if (found === undefined)
+        throw new MasterSecretError(masterArn, `belongs to ${resource}, which RDS does not list`);
+      where = { host: found.host, port: found.port, dbname: ownDbname ?? found.dbname };
+      hostFrom = 'RDS';
+    }
+    // The function's floor, raised by the master secret itself if it asks for more; never the user's key.
+    const floor = this.deps.config.sslMode;
+    const sslMode =
+      masterSsl !== undefined && SSL_STRENGTH[masterSsl] > SSL_STRENGTH[floor] ? masterSsl : floor;
+    if (sslMode === 'disable') {
+      logger.warn('TLS is disabled for the master login by configuration: the connection is not encrypted', {
+        host: where.host,
       });
     }
-    const login = this.login(user, 'master', logger);
-    const masterPort =
-      typeof port === 'number'
-        ? port
-        : typeof port === 'string' && /^\d+$/.test(port)
-          ? Number(port)
-          : undefined;
-    return { ...login, username, password, port: masterPort ?? user.port, which: 'master' };
+    return {
+      arn: metadata.arn,
+      hostFrom,
+      login: {
+        host: where.host,
+        port: where.port,
+        // Never the user's database: its owner could plant objects there that a master session would run.
+        dbname: where.dbname ?? 'postgres',
+        username,
+        password,
+        sslMode,
+        which: 'master',
+        privileged: true,
+      },
+    };
+  }
+
+  /** The user secret must point at the master's database: the same host and port, or RDS relates them. */
+  async bind(user: PostgresSecret, master: MasterCredential, logger: Logger): Promise<void> {
+    const masterHost = master.login.host;
+    if (user.port !== master.login.port) {
+      throw new HostMismatchError(
+        `${user.host}:${user.port}`,
+        `${masterHost}:${master.login.port}`,
+        'the ports differ',
+      );
+    }
+    if (user.host.toLowerCase() === masterHost.toLowerCase()) return;
+    const verdict = await this.deps.topology(user.host, masterHost);
+    if (!verdict.together) throw new HostMismatchError(user.host, masterHost, verdict.reason);
+    logger.info("The secret's host is another endpoint of the master's database", {
+      masterHost,
+      masterHostFrom: master.hostFrom,
+      reason: verdict.reason,
+    });
+  }
+
+  /**
+   * Proves the secret's writer holds a working login of the roles it names, before a master acts for
+   * it: the first candidate at the secret's own host whose login works, and what its role is.
+   */
+  async prove(
+    candidates: readonly ProofCandidate[],
+    subject: PostgresSecret,
+    accepts: (value: PostgresSecret, state: RoleState) => string | undefined,
+    logger: Logger,
+  ): Promise<{ readonly which: string; readonly value: PostgresSecret }> {
+    const tried: string[] = [];
+    let refusal = 'no stored login works';
+    for (const [which, read] of candidates) {
+      const value = await read();
+      if (
+        value === undefined ||
+        value.host !== subject.host ||
+        value.port !== subject.port ||
+        value.dbname !== subject.dbname
+      )
+        continue;
+      tried.push(which);
+      const result = await this.tryAs(this.login(value, which, logger), (session) =>
+        roleState(session, value.username),
+      );
+      if (!result.ok || result.value === undefined) continue;
+      const problem = accepts(value, result.value);
+      if (problem === undefined) {
+        logger.info('The secret proved a working login before the master secret acts', { provedWith: which });
+        return { which, value };
+      }
+      refusal = problem;
+    }
+    throw new UnprovenSecretError(subject.username, subject.host, tried, refusal);
+  }
+
+  /** Refuses roles a master must not change for an application secret; see `guardRoles`. */
+  guard(session: PostgresSession, master: MasterCredential, roles: readonly string[]): Promise<void> {
+    return guardRoles(session, master.login.username, roles);
   }
 
   /** Proves a login: it authenticates, runs as the expected roles, and the check query succeeds. */

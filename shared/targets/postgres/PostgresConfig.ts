@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type ArnAllowList, loadArnAllowList } from '../../config/ArnAllowList.js';
 import { type Env, optionalInteger, optionalString } from '../../config/env.js';
 import { ConfigError } from '../../config/errors.js';
 import { loadPasswordPolicy, type PasswordPolicy } from '../../passwords/PasswordPolicy.js';
@@ -6,8 +7,10 @@ import { SSL_MODES, type SslMode } from './PostgresSecret.js';
 import { DEFAULT_SCRAM_ITERATIONS } from './scramVerifier.js';
 
 export interface PostgresConfig {
-  /** Used when the secret has no `ssl` key. */
+  /** The weakest TLS any login may use; a secret's `ssl` key may only make it stricter. */
   readonly sslMode: SslMode;
+  /** `ALLOWED_MASTER_SECRET_ARNS`: the master secrets a user secret may name; any the role can read when unset. */
+  readonly allowedMasterSecrets: ArnAllowList | undefined;
   /** PEM CAs to trust on top of Node's (which include NODE_EXTRA_CA_CERTS). */
   readonly ca: string | undefined;
   readonly connectTimeoutMs: number;
@@ -49,6 +52,7 @@ export function loadPostgresConfig(env: Env): PostgresConfig {
   }
   return Object.freeze({
     sslMode: sslMode as SslMode,
+    allowedMasterSecrets: loadArnAllowList(env, 'ALLOWED_MASTER_SECRET_ARNS'),
     ca,
     connectTimeoutMs: optionalInteger(env, 'PG_CONNECT_TIMEOUT_MS', {
       min: 100,

@@ -4,6 +4,13 @@ import { parseSecretJson, requireStringKey, type SecretObject } from '../../secr
 export type SslMode = 'verify-full' | 'verify-ca' | 'disable';
 export const SSL_MODES: readonly SslMode[] = ['verify-full', 'verify-ca', 'disable'];
 
+/** How much each mode proves about the server: a secret may move a login up this scale, never down. */
+export const SSL_STRENGTH: Readonly<Record<SslMode, number>> = {
+  disable: 0,
+  'verify-ca': 1,
+  'verify-full': 2,
+};
+
 /**
  * A Postgres credential in the format RDS, Aurora and `AWS::SecretsManager::SecretTargetAttachment`
  * write. Only `username` and `password` ever change; every other key is kept as stored.
@@ -16,7 +23,7 @@ export interface PostgresSecret {
   readonly password: string;
   readonly dbname: string;
   readonly masterArn: string | undefined;
-  /** From the secret's `ssl` key; `undefined` leaves the choice to the function config. */
+  /** From the secret's `ssl` key; `undefined` leaves the choice to the function config, which it can only raise. */
   readonly sslMode: SslMode | undefined;
   readonly dbInstanceIdentifier: string | undefined;
   readonly dbClusterIdentifier: string | undefined;

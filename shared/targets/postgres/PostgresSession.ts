@@ -9,6 +9,12 @@ export interface PostgresLogin {
   readonly password: string;
   readonly sslMode: SslMode;
   readonly which: string;
+  /**
+   * A master login: authenticates with SCRAM only (never a cleartext or MD5 answer), and its session
+   * resolves names in pg_catalog only, so objects in a database the user side controls cannot
+   * capture its statements.
+   */
+  readonly privileged: boolean;
 }
 
 /** One open connection. `action` describes a statement for errors; statement text is never quoted. */

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import {
+  AuthenticationMethodError,
   PostgresConnectionError,
   PostgresLoginRejectedError,
   PostgresStatementError,
@@ -55,6 +56,7 @@ function scrub(message: string): string {
 }
 
 function connectFailure(login: PostgresLogin, error: unknown): Error {
+  if (error instanceof AuthenticationMethodError) return error;
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : '';
   if (code === '28P01' || code === '28000')
@@ -79,17 +81,32 @@ function connectFailure(login: PostgresLogin, error: unknown): Error {
 /** Connects with `pg`: verified TLS unless told otherwise, bounded connect and statement time. */
 export function createPostgresConnector(options: ConnectOptions): PostgresConnector {
   return async (login) => {
+    // pg asks for the password only once the server has named its method, and this listener hears
+    // the method first: a server that wants cleartext (or, for a master, MD5) gets no answer at all.
+    let refusedMethod: string | undefined;
     const client = new pg.Client({
       host: login.host,
       port: login.port,
       database: login.dbname,
       user: login.username,
-      password: login.password,
+      password: async () => {
+        if (refusedMethod !== undefined) {
+          throw new AuthenticationMethodError(login.host, login.port, refusedMethod, login.which);
+        }
+        return login.password;
+      },
+      ...(login.privileged ? { options: '-c search_path=pg_catalog,pg_temp' } : {}),
       ssl: tlsOptions(login, options),
       connectionTimeoutMillis: options.connectTimeoutMs,
       statement_timeout: options.statementTimeoutMs,
       query_timeout: options.statementTimeoutMs + 1_000,
       application_name: 'secrets-rotation',
+    });
+    client.connection.on('authenticationCleartextPassword', () => {
+      refusedMethod = 'cleartext password';
+    });
+    client.connection.on('authenticationMD5Password', () => {
+      if (login.privileged) refusedMethod = 'MD5 password';
     });
     // A server that drops the connection later must not crash the process with an unhandled event.
     client.on('error', () => undefined);

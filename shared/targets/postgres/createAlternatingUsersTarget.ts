@@ -59,6 +59,8 @@ export function createAlternatingUsersTarget(
     parse: parsePostgresSecret,
     serialize: serializePostgresSecret,
     async generate(current) {
+      // A secret asking for weaker TLS fails here, before anything is staged.
+      access.sslModeFor(current.sslMode);
       return withLogin(current, {
         username: partnerOf(current.username),
         password: await access.newPassword(),
@@ -75,6 +77,11 @@ export function createAlternatingUsersTarget(
       const original = originalOf(current.username);
       const clone = `${original}${suffix}`;
 
+      // The master and its database come first, from the master secret or RDS: a secret pointing
+      // anywhere else is refused before any login is sent there.
+      const master = await access.master(masterArnOf(pending, current), logger);
+      await access.bind(pending, master, logger);
+
       const already = await access.tryAs(access.login(pending, 'AWSPENDING', logger), (session) =>
         roleState(session, clone),
       );
@@ -88,11 +95,28 @@ export function createAlternatingUsersTarget(
         logger.warn('The clone drifted from the original; repairing it', { clone, missing: drift.missing });
       }
 
-      const master = await access.masterLogin(masterArnOf(pending, current), pending, logger);
+      await access.prove(
+        [
+          ['AWSCURRENT', async () => current],
+          ['AWSPREVIOUS', () => values.previous()],
+        ],
+        pending,
+        (value, state) => {
+          if (value.username === original) return undefined;
+          if (value.username !== clone) return `'${value.username}' is not '${original}' or '${clone}'`;
+          // Only a clone this rotation made acts as the original; a look-alike name proves nothing.
+          return state.memberOf.includes(original)
+            ? undefined
+            : `'${clone}' logs in but is not a member of '${original}'`;
+        },
+        logger,
+      );
+
       const verifier = await access.verifier(pending.password);
-      await access.run(master, async (session) => {
+      await access.run(master.login, async (session) => {
         if ((await roleState(session, original)) === undefined)
           throw new RoleMissingError(original, pending.host);
+        await access.guard(session, master, [original, clone]);
         if (pending.username === clone) await ensureClone(session, original, clone, verifier);
         else if ((await roleState(session, clone)) !== undefined) await repairClone(session, original, clone);
         await setRolePassword(session, pending.username, verifier, 'admin');
@@ -119,9 +143,22 @@ export function createAlternatingUsersTarget(
       const current = await values.current();
       const previous = await values.previous();
       if (previous === undefined || previous.username === current.username) return;
+      if (previous.username !== partnerOf(current.username)) {
+        context.logger.warn('AWSPREVIOUS is not the partner login of AWSCURRENT; its expiry is left alone', {
+          username: previous.username,
+        });
+        return;
+      }
       const until = new Date(Date.now() + ttl * 1000);
-      const master = await access.masterLogin(masterArnOf(current, current), current, context.logger);
-      await access.run(master, (session) => expireLogin(session, previous.username, until));
+      const master = await access.master(masterArnOf(current, current), context.logger);
+      await access.bind(current, master, context.logger);
+      // AWSCURRENT just passed testSecret; proving it again keeps the rule "no master action without a
+      // working login" true however this step is reached.
+      await access.prove([['AWSCURRENT', async () => current]], current, () => undefined, context.logger);
+      await access.run(master.login, async (session) => {
+        await access.guard(session, master, [previous.username]);
+        await expireLogin(session, previous.username, until);
+      });
       context.logger.info('The AWSPREVIOUS login stops working after the overlap', {
         username: previous.username,
         validUntil: until.toISOString(),

@@ -4,7 +4,7 @@ import type { SecretsManagerStore } from '../../secrets/SecretsManagerStore.js';
 import { createPostgresConnector } from './connectPostgres.js';
 import type { PostgresTargetDependencies } from './PostgresAccess.js';
 import { loadPostgresConfig } from './PostgresConfig.js';
-import { rdsTopologyCheck } from './rdsTopology.js';
+import { rdsDatabaseLookup, rdsTopologyCheck } from './rdsTopology.js';
 
 /** The production wiring shared by both Postgres functions. */
 export function createPostgresDependencies(env: Env, store: SecretsManagerStore): PostgresTargetDependencies {
@@ -20,6 +20,7 @@ export function createPostgresDependencies(env: Env, store: SecretsManagerStore)
       statementTimeoutMs: config.statementTimeoutMs,
     }),
     topology: rdsTopologyCheck(rds),
+    database: rdsDatabaseLookup(rds),
     randomPassword: (policy) => store.getRandomPassword(policy),
   };
 }

@@ -23,6 +23,8 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
     parse: parsePostgresSecret,
     serialize: serializePostgresSecret,
     async generate(current) {
+      // A secret asking for weaker TLS fails here, before anything is staged.
+      access.sslModeFor(current.sslMode);
       return withLogin(current, { username: current.username, password: await access.newPassword() });
     },
     async set(pending, values, context) {
@@ -31,16 +33,44 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
       const changed = IDENTITY.filter((key) => pending[key] !== current[key]);
       if (changed.length > 0) throw new PendingIdentityChangedError(changed);
 
-      if ((await access.tryAs(access.login(pending, 'AWSPENDING', logger), async () => true)).ok) {
+      // With a master, its database is found first, from the master secret or RDS: a secret pointing
+      // anywhere else is refused before any login is sent there.
+      const master =
+        pending.masterArn === undefined ? undefined : await access.master(pending.masterArn, logger);
+      if (master !== undefined) await access.bind(pending, master, logger);
+
+      const pendingWorks = async () =>
+        (await access.tryAs(access.login(pending, 'AWSPENDING', logger), async () => true)).ok;
+      if (await pendingWorks()) {
         logger.info('The pending password already works; nothing to set');
         return;
       }
       const verifier = await access.verifier(pending.password);
-      if (pending.masterArn !== undefined) {
-        await access.run(await access.masterLogin(pending.masterArn, pending, logger), async (session) => {
+      if (master !== undefined) {
+        try {
+          await access.prove(
+            [
+              ['AWSCURRENT', async () => current],
+              ['AWSPREVIOUS', () => values.previous()],
+            ],
+            pending,
+            (value) =>
+              value.username === pending.username ? undefined : `'${value.username}' is another role`,
+            logger,
+          );
+        } catch (error) {
+          // A concurrent invocation may have just changed the password with the master.
+          if (await pendingWorks()) {
+            logger.info('The pending password works now: a concurrent invocation set it');
+            return;
+          }
+          throw error;
+        }
+        await access.run(master.login, async (session) => {
           if ((await roleState(session, pending.username)) === undefined) {
             throw new RoleMissingError(pending.username, pending.host);
           }
+          await access.guard(session, master, [pending.username]);
           await setRolePassword(session, pending.username, verifier, 'admin');
         });
         logger.info('Password set with the master secret');

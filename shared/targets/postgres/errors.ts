@@ -161,3 +161,85 @@ export class CloneDriftError extends Error {
     );
   }
 }
+
+/** The secret asks for weaker TLS than the function allows; a secret may only make TLS stricter. */
+export class TlsDowngradeError extends Error {
+  override readonly name = 'TlsDowngradeError';
+
+  constructor(
+    readonly requested: string,
+    readonly required: string,
+  ) {
+    super(
+      `The secret's 'ssl' key asks for '${requested}', weaker than the '${required}' this function requires ` +
+        "(PG_SSL_MODE). A secret can only make TLS stricter: remove the key or raise it, or have the function's " +
+        'owner change PG_SSL_MODE.',
+    );
+  }
+}
+
+/** The master secret a user secret names is not one this function may use for it. */
+export class MasterSecretNotAllowedError extends Error {
+  override readonly name = 'MasterSecretNotAllowedError';
+
+  constructor(readonly masterArn: string) {
+    super(
+      `Master secret ${masterArn} is not in ALLOWED_MASTER_SECRET_ARNS, so this function will not use it. ` +
+        "Name an allowed master secret in the secret's 'masterarn' key, or have the function's owner allow it.",
+    );
+  }
+}
+
+/**
+ * Before a master secret acts for a secret, the secret's own AWSCURRENT (or AWSPREVIOUS) must log
+ * in: whoever wrote the secret must already hold a login of the role family it names.
+ */
+export class UnprovenSecretError extends Error {
+  override readonly name = 'UnprovenSecretError';
+
+  constructor(
+    readonly username: string,
+    readonly host: string,
+    readonly tried: readonly string[],
+    reason: string,
+  ) {
+    super(
+      `Refusing to use the master secret for '${username}' on ${host}: ${reason} (tried: ${tried.join(', ') || 'none'}). ` +
+        "The master acts only for a secret whose own credentials already log in. Store the role's working " +
+        'password as AWSCURRENT with `aws secretsmanager put-secret-value`, then rotate again.',
+    );
+  }
+}
+
+/** A role the master secret would change holds more than an application login should. */
+export class PrivilegedRoleError extends Error {
+  override readonly name = 'PrivilegedRoleError';
+
+  constructor(
+    readonly role: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(
+      `Refusing to change role '${role}' with the master secret: ${reasons.join(', ')}. Rotate administrative ` +
+        'roles with a secret of their own (single user, no masterarn), never through another secret.',
+    );
+  }
+}
+
+/** The server asked for an authentication method that would reveal the password to it. */
+export class AuthenticationMethodError extends Error {
+  override readonly name = 'AuthenticationMethodError';
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly method: string,
+    readonly which: string,
+  ) {
+    super(
+      `Postgres at ${host}:${port} asked for ${method} authentication of the ${which} credentials; refused, since it ` +
+        'would reveal the password (or a replayable hash) to the server. Store passwords as SCRAM-SHA-256 ' +
+        "(password_encryption = 'scram-sha-256') and use scram-sha-256 in pg_hba.conf.",
+    );
+  }
+}

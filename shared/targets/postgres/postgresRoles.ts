@@ -1,3 +1,4 @@
+import { PrivilegedRoleError } from './errors.js';
 import type { PostgresSession } from './PostgresSession.js';
 
 /** What a role looks like from pg_roles; readable by any login. */
@@ -99,4 +100,57 @@ export function cloneDrift(original: string, clone: RoleState): CloneDrift {
   if (!clone.memberOf.includes(original)) missing.push(`membership in ${original}`);
   if (!clone.config.includes(`role=${original}`)) missing.push(`SET role TO ${original}`);
   return { missing, extra: clone.memberOf.filter((role) => role !== original) };
+}
+
+/** Roles whose members reach the server's files or programs, or administer an RDS database. */
+const FORBIDDEN_MEMBERSHIPS = [
+  'rds_superuser',
+  'pg_read_server_files',
+  'pg_write_server_files',
+  'pg_execute_server_program',
+] as const;
+
+/**
+ * Refuses, before anything changes, to let a master reset or extend a role that holds more than an
+ * application login should: the master's own user (or a member of it), a superuser, CREATEROLE,
+ * BYPASSRLS or REPLICATION, or a direct or indirect member of a role in FORBIDDEN_MEMBERSHIPS.
+ * Roles that do not exist yet pass (the clone is created by this function).
+ */
+export async function guardRoles(
+  session: PostgresSession,
+  masterUsername: string,
+  roles: readonly string[],
+): Promise<void> {
+  const rows = await session.query<{
+    rolname: string;
+    rolsuper: boolean;
+    rolcreaterole: boolean;
+    rolbypassrls: boolean;
+    rolreplication: boolean;
+    is_master: boolean;
+    member_of: string[] | null;
+  }>(
+    'check the roles the master would change',
+    `SELECT r.rolname::text AS rolname, r.rolsuper, r.rolcreaterole, r.rolbypassrls, r.rolreplication,
+            (r.rolname = session_user OR r.rolname = $2
+             OR pg_catalog.pg_has_role(r.oid, session_user, 'MEMBER')) AS is_master,
+            ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_roles b
+                  WHERE b.oid <> r.oid AND pg_catalog.pg_has_role(r.oid, b.oid, 'MEMBER')
+                  ORDER BY 1) AS member_of
+       FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1::text[])`,
+    [[...roles], masterUsername],
+  );
+  for (const row of rows) {
+    const reasons: string[] = [];
+    if (row.is_master) reasons.push("it is the master secret's own user or a member of it");
+    if (row.rolsuper) reasons.push('it is a superuser');
+    if (row.rolcreaterole) reasons.push('it has CREATEROLE');
+    if (row.rolbypassrls) reasons.push('it has BYPASSRLS');
+    if (row.rolreplication) reasons.push('it has REPLICATION');
+    const forbidden = (row.member_of ?? []).filter((name) =>
+      (FORBIDDEN_MEMBERSHIPS as readonly string[]).includes(name),
+    );
+    if (forbidden.length > 0) reasons.push(`it is a member of ${forbidden.join(', ')}`);
+    if (reasons.length > 0) throw new PrivilegedRoleError(row.rolname, reasons);
+  }
 }

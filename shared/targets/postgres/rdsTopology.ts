@@ -6,6 +6,11 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 
+/*
+ * The one module that talks to RDS: how hosts relate (replicas, cluster endpoints), and where the
+ * database an RDS-managed master secret belongs to is.
+ */
+
 /** Answers whether two database hosts are the same database as far as RDS knows. */
 export type TopologyCheck = (
   userHost: string,
@@ -90,5 +95,47 @@ export function rdsTopologyCheck(rds: RDSClient): TopologyCheck {
           together,
           reason: 'RDS does not list them as one instance with its replicas or one Aurora cluster',
         };
+  };
+}
+
+/** Where an RDS database answers, as RDS itself reports it. */
+export interface DatabaseEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** The database created with it, when one was named. */
+  readonly dbname: string | undefined;
+}
+
+/**
+ * Finds a DB instance (`arn:…:rds:…:db:<id>`) or cluster (`…:cluster:<id>`) by ARN. Resolves
+ * `undefined` when RDS does not know it; rejects when RDS cannot be asked.
+ */
+export type DatabaseLookup = (resourceArn: string) => Promise<DatabaseEndpoint | undefined>;
+
+const RDS_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[A-Za-z0-9-]+$/;
+
+const notFound = (error: unknown) =>
+  error instanceof Error && /^DB(Instance|Cluster)NotFound(Fault)?$/.test(error.name);
+
+export function rdsDatabaseLookup(rds: RDSClient): DatabaseLookup {
+  return async (resourceArn) => {
+    const kind = RDS_ARN.exec(resourceArn)?.[1];
+    if (kind === undefined) return undefined;
+    try {
+      if (kind === 'db') {
+        const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: resourceArn }));
+        const db = out.DBInstances?.[0];
+        const host = db?.Endpoint?.Address;
+        if (db === undefined || host === undefined) return undefined;
+        return { host, port: db.Endpoint?.Port ?? 5432, dbname: db.DBName };
+      }
+      const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resourceArn }));
+      const cluster = out.DBClusters?.[0];
+      if (cluster?.Endpoint === undefined) return undefined;
+      return { host: cluster.Endpoint, port: cluster.Port ?? 5432, dbname: cluster.DatabaseName };
+    } catch (error) {
+      if (notFound(error)) return undefined;
+      throw error;
+    }
   };
 }

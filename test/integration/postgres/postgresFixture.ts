@@ -4,6 +4,7 @@ import {
   type RotationHandler,
 } from '../../../shared/rotation/createRotationHandler.js';
 import type { RotationStep } from '../../../shared/rotation/RotationEvent.js';
+import { SecretsManagerCallError } from '../../../shared/secrets/errors.js';
 import type { SecretStore } from '../../../shared/secrets/SecretStore.js';
 import { createPostgresConnector } from '../../../shared/targets/postgres/connectPostgres.js';
 import { createAlternatingUsersTarget } from '../../../shared/targets/postgres/createAlternatingUsersTarget.js';
@@ -11,7 +12,7 @@ import { createSingleUserTarget } from '../../../shared/targets/postgres/createS
 import type { PostgresTargetDependencies } from '../../../shared/targets/postgres/PostgresAccess.js';
 import { loadPostgresConfig } from '../../../shared/targets/postgres/PostgresConfig.js';
 import type { PostgresConnector, PostgresSession } from '../../../shared/targets/postgres/PostgresSession.js';
-import type { TopologyCheck } from '../../../shared/targets/postgres/rdsTopology.js';
+import type { DatabaseLookup, TopologyCheck } from '../../../shared/targets/postgres/rdsTopology.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { CrashGate } from '../../fakes/CrashGate.js';
 import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
@@ -32,8 +33,17 @@ export interface PostgresFixtureOptions {
   readonly password: string;
   /** Creates a master role (CREATEROLE, ADMIN OPTION on the user) and names it in the secret. */
   readonly master?: boolean;
-  /** Overrides the master secret's stored value (e.g. a host, or a role without privileges). */
+  /**
+   * Overrides the master secret's stored value (e.g. a role without privileges). It names the test
+   * server's host and port unless it sets `host` itself (`host: undefined` for an RDS-managed master).
+   */
   readonly masterValue?: Record<string, unknown>;
+  /** The master secret holds only a username and password, as RDS-managed master secrets do. */
+  readonly hostlessMaster?: boolean;
+  /** The master secret's tags (e.g. `aws:rds:primaryDBInstanceArn` of an RDS-managed master). */
+  readonly masterTags?: Record<string, string>;
+  /** Where RDS says a tagged master's database is; none by default. */
+  readonly database?: DatabaseLookup;
   readonly secretExtra?: Record<string, unknown>;
   readonly env?: Record<string, string>;
   readonly crashAt?: { readonly index: number; readonly when: 'before' | 'after' };
@@ -47,6 +57,8 @@ export interface PostgresFixture {
   readonly gate: CrashGate;
   readonly handler: RotationHandler;
   readonly masterPassword: string | undefined;
+  /** The master secret's stored value. */
+  masterSecret(): string | undefined;
   step(step: RotationStep, versionId?: string): Promise<void>;
   rotate(versionId?: string, maxAttempts?: number): Promise<number>;
   begin(versionId: string): void;
@@ -56,9 +68,29 @@ export interface PostgresFixture {
 }
 
 /** Reads extra secrets (the master) by id, and the rotated secret from the in-memory store. */
-function withExtraSecrets(store: InMemorySecretStore, extra: Map<string, string>): SecretStore {
+function withExtraSecrets(
+  store: InMemorySecretStore,
+  extra: Map<string, string>,
+  extraTags: Readonly<Record<string, string>>,
+): SecretStore {
   return {
-    describe: () => store.describe(),
+    describe: async (id) => {
+      if (id === store.arn) return store.describe();
+      if (!extra.has(id)) {
+        throw new SecretsManagerCallError(
+          'DescribeSecret',
+          id,
+          Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }),
+        );
+      }
+      return {
+        arn: id,
+        name: id.split(':').pop() ?? id,
+        rotationEnabled: false,
+        versions: new Map([['master-v1', ['AWSCURRENT']]]),
+        tags: new Map(Object.entries(extraTags)),
+      };
+    },
     getValue: async (id, selector) => {
       const value = extra.get(id);
       if (value !== undefined)
@@ -122,6 +154,7 @@ export async function postgresFixture(
   const store = new InMemorySecretStore();
   const extra = new Map<string, string>();
   let masterPassword: string | undefined;
+  const location = options.hostlessMaster === true ? {} : { host: server.host, port: server.port };
   if (!options.noRole) await createRole(server, options.username, options.password);
   if (options.master === true) {
     masterCounter += 1;
@@ -137,10 +170,13 @@ export async function postgresFixture(
     }
     extra.set(
       MASTER_ARN,
-      JSON.stringify(options.masterValue ?? { username: masterName, password: masterPassword }),
+      JSON.stringify({
+        ...location,
+        ...(options.masterValue ?? { username: masterName, password: masterPassword }),
+      }),
     );
   } else if (options.masterValue !== undefined) {
-    extra.set(MASTER_ARN, JSON.stringify(options.masterValue));
+    extra.set(MASTER_ARN, JSON.stringify({ ...location, ...options.masterValue }));
   }
   store.addVersion(
     SEED_VERSION,
@@ -160,7 +196,7 @@ export async function postgresFixture(
 
   const gate = new CrashGate(options.crashAt);
   const config = loadPostgresConfig({ PG_CA_FILE: server.caFile, ...options.env });
-  const gatedStore = gate.store(withExtraSecrets(store, extra));
+  const gatedStore = gate.store(withExtraSecrets(store, extra, options.masterTags ?? {}));
   const deps: PostgresTargetDependencies = {
     config,
     store: gatedStore,
@@ -169,6 +205,7 @@ export async function postgresFixture(
       createPostgresConnector({ ca: config.ca, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
     ),
     topology: options.topology ?? (async () => ({ together: false, reason: 'no RDS in this test' })),
+    database: options.database ?? (async () => undefined),
   };
   const target =
     options.strategy === 'single' ? createSingleUserTarget(deps) : createAlternatingUsersTarget(deps);
@@ -188,6 +225,7 @@ export async function postgresFixture(
     gate,
     handler,
     masterPassword,
+    masterSecret: () => extra.get(MASTER_ARN),
     step,
     begin,
     rotate: (versionId = VERSION_1, maxAttempts = 3) =>

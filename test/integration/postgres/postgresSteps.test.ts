@@ -403,10 +403,14 @@ describe('bad inputs get a named error and change nothing', () => {
     ).toBe(0);
   });
 
-  it('a user missing in the database', async () => {
+  it('a user missing in the database never proves a login, so the master is not used', async () => {
     const f = await fixture({ strategy: 'single', master: true, noRole: true });
     await f.step('createSecret');
-    await expect(f.step('setSecret')).rejects.toMatchObject({ name: 'RoleMissingError' });
+    await expect(f.step('setSecret')).rejects.toMatchObject({
+      name: 'UnprovenSecretError',
+      tried: ['AWSCURRENT'],
+    });
+    expect(f.gate.calls).not.toContain('connect as master');
   });
 
   it('a master secret for another host that RDS does not relate', async () => {
@@ -487,10 +491,27 @@ describe('bad inputs get a named error and change nothing', () => {
     }
   });
 
-  it('plaintext only when asked, with a warning', async () => {
-    const f = await fixture({ strategy: 'single', secretExtra: { ssl: false } });
+  it('plaintext only when the function is configured for it, with a warning', async () => {
+    const f = await fixture({
+      strategy: 'single',
+      secretExtra: { ssl: false },
+      env: { PG_SSL_MODE: 'disable' },
+    });
     await f.rotate(VERSION_1, 1);
     await expectRotated(f, 'single');
     expect(output.text()).toContain('TLS is disabled');
+  });
+
+  it("a secret's ssl key cannot lower the function's TLS: refused before anything is staged", async () => {
+    for (const ssl of [false, 'disable', 'verify-ca']) {
+      const f = await fixture({ strategy: 'single', secretExtra: { ssl } });
+      await expect(f.step('createSecret')).rejects.toMatchObject({
+        name: 'TlsDowngradeError',
+        requested: ssl === false ? 'disable' : ssl,
+        required: 'verify-full',
+      });
+      expect(f.store.snapshot()[VERSION_1]?.value).toBeUndefined();
+      expect(f.gate.calls.filter((label) => label.startsWith('connect'))).toEqual([]);
+    }
   });
 });

@@ -22,12 +22,13 @@ beforeEach(() => {
 });
 
 describe('SecretsManagerStore', () => {
-  it('reduces DescribeSecret to the labels and the rotation flag', async () => {
+  it('reduces DescribeSecret to the labels, the rotation flag and the tags', async () => {
     sm.on(DescribeSecretCommand).resolves({
       ARN,
       Name: 'app/db',
       RotationEnabled: true,
       VersionIdsToStages: { a: ['AWSCURRENT'], b: ['AWSPENDING'] },
+      Tags: [{ Key: 'aws:rds:primaryDBInstanceArn', Value: 'arn:aws:rds:us-east-1:000000000000:db:orders' }],
     });
 
     const metadata = await store.describe('app/db');
@@ -40,6 +41,7 @@ describe('SecretsManagerStore', () => {
         ['a', ['AWSCURRENT']],
         ['b', ['AWSPENDING']],
       ]),
+      tags: new Map([['aws:rds:primaryDBInstanceArn', 'arn:aws:rds:us-east-1:000000000000:db:orders']]),
     });
   });
 

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { demoRotations } from './demo/demoRotations.js';
 import { runDemos } from './demo/runDemos.js';
+import { RemoteBindRefusedError } from './endpoint/errors.js';
+import { assertBindable } from './endpoint/hostGuard.js';
 import { startLocalPostgres } from './postgres/startLocalPostgres.js';
 import { startLocalStack } from './stack/startLocalStack.js';
 import { startTokenService } from './token-service/startTokenService.js';
@@ -13,6 +15,7 @@ const { values: args } = parseArgs({
     'pg-port': { type: 'string', default: process.env['LOCAL_POSTGRES_PORT'] ?? '5433' },
     'token-port': { type: 'string', default: process.env['LOCAL_TOKEN_SERVICE_PORT'] ?? '4567' },
     host: { type: 'string', default: '127.0.0.1' },
+    'allow-remote': { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: '.data/local-stack' },
     memory: { type: 'boolean', default: false },
     once: { type: 'boolean', default: false },
@@ -32,6 +35,14 @@ function portArgument(flag: string, value: string): number {
 const port = portArgument('port', args.port);
 const tokenPort = portArgument('token-port', args['token-port']);
 const pgPort = portArgument('pg-port', args['pg-port']);
+const allowRemote = args['allow-remote'];
+try {
+  assertBindable(args.host, allowRemote);
+} catch (error) {
+  if (!(error instanceof RemoteBindRefusedError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 
 // Postgres first: the rotation functions need its CA to verify TLS.
 const postgres = args['no-postgres']
@@ -45,6 +56,7 @@ const postgres = args['no-postgres']
 const stack = await startLocalStack({
   port,
   host: args.host,
+  allowRemote,
   logSink: (line) => process.stdout.write(`${line}\n`),
   functionEnvironment: (): Record<string, string> =>
     postgres === undefined ? {} : { PG_CA_FILE: postgres.caFile },
@@ -53,6 +65,7 @@ const stack = await startLocalStack({
 const tokenService = await startTokenService({
   port: tokenPort,
   host: args.host,
+  allowRemote,
   ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'token-service') }),
 });
 const region = 'us-east-1';

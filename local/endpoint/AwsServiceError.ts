@@ -1,5 +1,6 @@
 /** Exception names Secrets Manager answers with; the SDK maps `__type` to its classes. */
 export type AwsErrorType =
+  | 'AccessDeniedException'
   | 'ResourceNotFoundException'
   | 'InvalidParameterException'
   | 'InvalidRequestException'

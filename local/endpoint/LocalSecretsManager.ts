@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RotationHooks } from '../secrets-manager/RotationHooks.js';
 import { invalidRequest, notFound } from './AwsServiceError.js';
+import { createManagedSecret, type ManagedSecretInput } from './createManagedSecret.js';
 import type { Journal } from './Journal.js';
 import type { SecretRecord } from './SecretRecord.js';
 
@@ -89,6 +90,16 @@ export class LocalSecretsManager {
   commit(record: SecretRecord): void {
     this.#records.set(record.arn, record);
     this.#journal?.put(record, this.#records);
+  }
+
+  /**
+   * Stores a secret the way another AWS service creates one, which no API caller can do: RDS
+   * making a master user secret (`rds!db-<uuid>`, OwningService `rds`, tagged
+   * `aws:rds:primaryDBInstanceArn`). One AWSCURRENT version; journaled like every other change.
+   * In-process only: no operation of the HTTP endpoint reaches it.
+   */
+  createManagedSecret(input: ManagedSecretInput): { arn: string; versionId: string } {
+    return createManagedSecret(this, input);
   }
 
   remove(arn: string): void {

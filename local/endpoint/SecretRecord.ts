@@ -26,6 +26,8 @@ export interface SecretRecord {
   readonly name: string;
   description?: string;
   kmsKeyId?: string;
+  /** Set only for a secret another AWS service created (e.g. `rds`); never through the API. */
+  readonly owningService?: string;
   tags: Tag[];
   readonly createdDate: number;
   lastChangedDate: number;

@@ -23,6 +23,7 @@ export function describeRecord(
     ...optional('DeletedDate', record.deletionDate),
     ...optional('NextRotationDate', record.rotationEnabled ? record.nextRotationDate : undefined),
     ...(record.tags.length === 0 ? {} : { Tags: record.tags }),
+    ...(record.owningService === undefined ? {} : { OwningService: record.owningService }),
     [stagesKey]: Object.fromEntries(
       record.versions.filter((v) => v.stages.length > 0).map((v) => [v.id, [...v.stages]]),
     ),

@@ -4,27 +4,13 @@ import type { LocalSecretsManager } from './LocalSecretsManager.js';
 import { paginate } from './paginate.js';
 import type { RequestInput } from './RequestInput.js';
 import type { SecretRecord, Tag } from './SecretRecord.js';
+import { refuseReservedTagKeys, refuseTooManyTags, validTags } from './validTags.js';
 import { readSecretValue, seconds, TOKEN_BOUNDS } from './values.js';
 
 const NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 function readTags(input: RequestInput): Tag[] {
-  const tags = (input.objectList('Tags') ?? []).map((tag) => {
-    const key = tag['Key'];
-    const value = tag['Value'] ?? '';
-    if (
-      typeof key !== 'string' ||
-      key.length < 1 ||
-      key.length > 128 ||
-      typeof value !== 'string' ||
-      value.length > 256
-    ) {
-      throw invalidParameter('Each tag needs a Key of 1 to 128 characters and a Value of at most 256.');
-    }
-    return { Key: key, Value: value };
-  });
-  if (tags.length > 50) throw invalidParameter('A secret can have at most 50 tags.');
-  return tags;
+  return validTags(input.objectList('Tags') ?? [], { allowReserved: false });
 }
 
 export function createSecret(sm: LocalSecretsManager, input: RequestInput) {
@@ -153,7 +139,7 @@ export function tagResource(sm: LocalSecretsManager, input: RequestInput) {
     for (const tag of tags) {
       draft.tags = [...draft.tags.filter((t) => t.Key !== tag.Key), tag];
     }
-    if (draft.tags.length > 50) throw invalidParameter('A secret can have at most 50 tags.');
+    refuseTooManyTags(draft.tags);
   });
   return {};
 }
@@ -161,6 +147,7 @@ export function tagResource(sm: LocalSecretsManager, input: RequestInput) {
 export function untagResource(sm: LocalSecretsManager, input: RequestInput) {
   const record = sm.findActive(input.requiredString('SecretId'));
   const keys = input.stringList('TagKeys') ?? [];
+  refuseReservedTagKeys(keys);
   sm.update(record, (draft) => {
     draft.tags = draft.tags.filter((tag) => !keys.includes(tag.Key));
   });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { RotationHooks } from '../secrets-manager/RotationHooks.js';
 import { AwsServiceError } from './AwsServiceError.js';
+import { hostGuard } from './hostGuard.js';
 import { Journal } from './Journal.js';
 import { LocalSecretsManager, type LocalSecretsManagerOptions } from './LocalSecretsManager.js';
 import { operations } from './operations.js';
@@ -9,9 +10,15 @@ import { RequestInput } from './RequestInput.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const TARGET_PREFIX = 'secretsmanager.';
+const SERVICE = 'local Secrets Manager endpoint';
 
 export interface SecretsManagerServerOptions {
+  /** Default 127.0.0.1. Any other than a loopback address needs `allowRemote`. */
   readonly host?: string;
+  /** Lets `host` be reachable from other machines; the Host check then accepts it too. */
+  readonly allowRemote?: boolean;
+  /** Where the warning about remote access goes. Default: stderr. */
+  readonly warn?: (message: string) => void;
   /** 0 picks a free port. */
   readonly port?: number;
   /** Without it, state lives in memory only. */
@@ -60,11 +67,14 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 /**
  * A local Secrets Manager speaking AWS JSON 1.1, for the real SDK and CLI. It accepts any
- * credentials and signature: it is for a developer's machine, never for a network.
+ * credentials and signature: it is for a developer's machine, never for a network. It listens on
+ * loopback only (unless `allowRemote`) and answers only loopback Host names (see hostGuard).
  */
 export async function startSecretsManagerServer(
   options: SecretsManagerServerOptions = {},
 ): Promise<LocalSecretsManagerServer> {
+  const host = options.host ?? '127.0.0.1';
+  const guard = hostGuard({ host, allowRemote: options.allowRemote ?? false });
   const opened = options.dataDir === undefined ? undefined : Journal.open(options.dataDir);
   const store = new LocalSecretsManager({
     region: options.region ?? 'us-east-1',
@@ -75,8 +85,14 @@ export async function startSecretsManagerServer(
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });
 
-  const server = createServer(async (req, res) => {
+  // Without requireHostHeader: false, Node itself answers a Host-less HTTP/1.1 request with 400.
+  const server = createServer({ requireHostHeader: false }, async (req, res) => {
     try {
+      // First, before any route or operation: a refused request must change and reveal nothing.
+      if (!guard.allows(req.headers.host)) {
+        sendError(res, 'AccessDeniedException', guard.refusal(SERVICE, req.headers.host), 403);
+        return;
+      }
       if (req.url?.startsWith('/_local/') && options.localRoutes !== undefined) {
         if (await options.localRoutes(req, res)) return;
       }
@@ -125,11 +141,19 @@ export async function startSecretsManagerServer(
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4566, options.host ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 4566, host, resolve);
   });
   const { port, address } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const warning = guard.warning(
+    SERVICE,
+    url,
+    'It has no authentication (any credentials and signature are accepted) and no TLS (secret values ' +
+      'cross the network in clear text): anyone who can reach it can read and change every secret in it.',
+  );
+  if (warning !== undefined) (options.warn ?? ((message: string) => console.warn(message)))(warning);
   return {
-    url: `http://${address}:${port}`,
+    url,
     port,
     store,
     close: () =>

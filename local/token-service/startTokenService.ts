@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostGuard } from '../endpoint/hostGuard.js';
 import { type ServiceToken, TokenServiceState } from './TokenServiceState.js';
 
 export interface TokenServiceOptions {
+  /** Default 127.0.0.1. Any other than a loopback address needs `allowRemote`. */
   readonly host?: string;
+  /** Lets `host` be reachable from other machines; the Host check then accepts it too. */
+  readonly allowRemote?: boolean;
+  /** Where the warning about remote access goes. Default: stderr. */
+  readonly warn?: (message: string) => void;
   /** 0 picks a free port. */
   readonly port?: number;
   /** Tokens that may do anything and are never listed or revoked. */
@@ -40,6 +46,7 @@ export interface TokenService {
 }
 
 const ALL_SCOPES = ['read', 'tokens:write'];
+const SERVICE = 'local token service';
 
 function json(res: ServerResponse, status: number, body?: object): void {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -68,9 +75,12 @@ const describe = (t: ServiceToken) => ({
 
 /**
  * A small token-issuing API for the local stack and tests: issue, verify, list, revoke, with an
- * optional one-live-token mode and injectable faults (401/429/500, slow answers).
+ * optional one-live-token mode and injectable faults (401/429/500, slow answers). Like the local
+ * endpoint it listens on loopback only (unless `allowRemote`) and answers only loopback Host names.
  */
 export async function startTokenService(options: TokenServiceOptions = {}): Promise<TokenService> {
+  const host = options.host ?? '127.0.0.1';
+  const guard = hostGuard({ host, allowRemote: options.allowRemote ?? false });
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const state = new TokenServiceState(options.dataDir);
   const clock = options.clock ?? (() => new Date());
@@ -78,7 +88,12 @@ export async function startTokenService(options: TokenServiceOptions = {}): Prom
   const faults: Fault[] = [];
   const requests = new Map<string, number>();
 
-  const server = createServer(async (req, res) => {
+  // Without requireHostHeader: false, Node itself answers a Host-less HTTP/1.1 request with 400.
+  const server = createServer({ requireHostHeader: false }, async (req, res) => {
+    // First, before counting, faults or any route: a refused request changes and reveals nothing.
+    if (!guard.allows(req.headers.host)) {
+      return json(res, 403, { error: guard.refusal(SERVICE, req.headers.host) });
+    }
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     const key = `${req.method} ${path.replace(/tok_\w+/, '{id}')}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
@@ -126,11 +141,19 @@ export async function startTokenService(options: TokenServiceOptions = {}): Prom
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4567, options.host ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 4567, host, resolve);
   });
   const { port, address } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const warning = guard.warning(
+    SERVICE,
+    url,
+    'It has no TLS: bearer tokens, admin tokens included, cross the network in clear text, and ' +
+      'anyone who can reach it can use a token they have seen.',
+  );
+  if (warning !== undefined) (options.warn ?? ((message: string) => console.warn(message)))(warning);
   return {
-    url: `http://${address}:${port}`,
+    url,
     state,
     requests,
     injectFault: (fault) => void faults.push(fault),

@@ -254,6 +254,75 @@ describe('tags', () => {
   });
 });
 
+// AWS reserves the aws: tag prefix: "Do not use the aws: prefix in your tag names or values because
+// AWS reserves it for AWS use. You can't edit or delete tag names or values with this prefix."
+// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_TagResource.html). The page
+// names no exception; AWS answers TagResource with InvalidParameterException "You can't modify
+// system tags. Tag key: '...'", and the endpoint answers CreateSecret and UntagResource the same way.
+describe('reserved aws: tag keys', () => {
+  const tags = async (name: string) =>
+    (await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }))).Tags ?? [];
+
+  it.each(['aws:rds:primaryDBInstanceArn', 'AWS:Owner', 'Aws:x'])(
+    'refuses CreateSecret with the key %s and creates nothing',
+    async (key) => {
+      const name = uniqueName('reserved');
+
+      const refused = create(name, {
+        Tags: [
+          { Key: 'team', Value: 'a' },
+          { Key: key, Value: 'x' },
+        ],
+      });
+
+      await expect(refused).rejects.toBeInstanceOf(InvalidParameterException);
+      await expect(refused).rejects.toThrow(`You can't modify system tags. Tag key: '${key}'.`);
+      await expect(
+        endpoint.client.send(new DescribeSecretCommand({ SecretId: name })),
+      ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    },
+  );
+
+  it('refuses TagResource with an aws: key and changes no tag', async () => {
+    const { name } = await create(uniqueName(), { Tags: [{ Key: 'team', Value: 'a' }] });
+
+    await expect(
+      endpoint.client.send(
+        new TagResourceCommand({
+          SecretId: name,
+          Tags: [
+            { Key: 'team', Value: 'b' },
+            { Key: 'aws:rds:primaryDBInstanceArn', Value: 'arn:aws:rds:us-east-1:000000000000:db:x' },
+          ],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    expect(await tags(name)).toEqual([{ Key: 'team', Value: 'a' }]);
+  });
+
+  it('refuses UntagResource of an aws: key and removes nothing', async () => {
+    const { name } = await create(uniqueName(), { Tags: [{ Key: 'team', Value: 'a' }] });
+
+    await expect(
+      endpoint.client.send(
+        new UntagResourceCommand({ SecretId: name, TagKeys: ['team', 'aws:cloudformation:stack-name'] }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    expect(await tags(name)).toEqual([{ Key: 'team', Value: 'a' }]);
+  });
+
+  it('accepts keys that only contain aws: or start with aws', async () => {
+    const { name } = await create(uniqueName(), {
+      Tags: [
+        { Key: 'my:aws:key', Value: '1' },
+        { Key: 'awsome', Value: '2' },
+      ],
+    });
+
+    expect(await tags(name)).toHaveLength(2);
+  });
+});
+
 describe('GetRandomPassword', () => {
   it('honours length, exclusions and the required character types', async () => {
     for (let i = 0; i < 20; i++) {

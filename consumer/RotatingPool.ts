@@ -1,12 +1,28 @@
 import pg from 'pg';
 import { credentialHash } from './credentialHash.js';
+import { TlsConfigError } from './errors.js';
 import type { PostgresCredential } from './PostgresCredential.js';
+import { loadTlsSettings, type PostgresTlsOptions, postgresTls, type TlsSettings } from './postgresTls.js';
 import type { RotatingSecret } from './RotatingSecret.js';
+import { effectiveTlsMode } from './TlsMode.js';
 
-export type RotatingPoolConfig = Omit<pg.PoolConfig, 'user' | 'password' | 'host' | 'port' | 'database'> & {
+export type RotatingPoolConfig = Omit<
+  pg.PoolConfig,
+  'user' | 'password' | 'host' | 'port' | 'database' | 'ssl' | 'connectionString'
+> & {
+  /** Default `{ mode: 'verify-full' }` with PGSSLROOTCERT's CA, else Node's store. */
+  readonly tls?: PostgresTlsOptions;
   /** Observability: each new connection's user and a short hash of its password (never the password). */
   readonly onNewConnection?: (event: { readonly username: string; readonly credentialHash: string }) => void;
+  /**
+   * Called once per pool when it first connects without TLS (`tls.mode: 'disable'`). Default: a
+   * Node process warning.
+   */
+  readonly onPlaintext?: (event: { readonly secretId: string }) => void;
 };
+
+// Either would let pg decide TLS behind the `tls` option's back (sslmode in a connection string).
+const TLS_BYPASSES = ['ssl', 'connectionString'] as const;
 
 const isAuthFailure = (error: unknown) => {
   const code = (error as { code?: unknown }).code;
@@ -20,10 +36,14 @@ const isAuthFailure = (error: unknown) => {
  * and finishSecret, and AWSPENDING is what the database accepts. When AWSCURRENT names another
  * user (alternating users), new connections go to a pool for that user and the old pool drains.
  * Connections live at most `maxLifetimeSeconds` (default 300), so idle ones pick up new values.
+ * TLS is verify-full unless `tls.mode` says otherwise; the secret's `ssl` key may only raise it
+ * (`TlsDowngradeError` before any connection otherwise).
  */
 export class RotatingPool {
   readonly #secret: RotatingSecret<PostgresCredential>;
   readonly #config: RotatingPoolConfig;
+  readonly #tls: TlsSettings;
+  #warnedPlaintext = false;
   #pool: { readonly key: string; readonly pool: pg.Pool } | undefined;
   readonly #retiring = new Set<Promise<void>>();
   /** The last password known to work per user; AWSPENDING's while a rotation is half done. */
@@ -31,8 +51,12 @@ export class RotatingPool {
   #bridging: PostgresCredential | undefined;
 
   constructor(secret: RotatingSecret<PostgresCredential>, config: RotatingPoolConfig = {}) {
+    for (const key of TLS_BYPASSES) {
+      if (key in config) throw new TlsConfigError(key, "is not accepted: set TLS with the pool's tls option");
+    }
     this.#secret = secret;
     this.#config = { maxLifetimeSeconds: 300, ...config };
+    this.#tls = loadTlsSettings(config.tls);
   }
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -90,7 +114,14 @@ export class RotatingPool {
   }
 
   #poolFor(credential: PostgresCredential): pg.Pool {
-    const key = JSON.stringify([credential.host, credential.port, credential.dbname, credential.username]);
+    const mode = effectiveTlsMode(this.#tls.mode, credential.sslMode, this.#secret.secretId);
+    const key = JSON.stringify([
+      credential.host,
+      credential.port,
+      credential.dbname,
+      credential.username,
+      mode,
+    ]);
     if (this.#pool?.key === key) return this.#pool.pool;
     const old = this.#pool?.pool;
     if (old !== undefined) {
@@ -99,9 +130,11 @@ export class RotatingPool {
       void retiring.finally(() => this.#retiring.delete(retiring));
     }
     const user = credential.username;
-    const { onNewConnection: _hook, ...poolConfig } = this.#config;
+    const { onNewConnection: _hook, onPlaintext: _plain, tls: _tls, ...poolConfig } = this.#config;
+    if (mode === 'disable') this.#announcePlaintext();
     const pool = new pg.Pool({
       ...poolConfig,
+      ssl: postgresTls(credential.host, mode, this.#tls.ca),
       host: credential.host,
       port: credential.port,
       database: credential.dbname,
@@ -116,5 +149,17 @@ export class RotatingPool {
     pool.on('error', () => undefined);
     this.#pool = { key, pool };
     return pool;
+  }
+
+  #announcePlaintext(): void {
+    if (this.#warnedPlaintext) return;
+    this.#warnedPlaintext = true;
+    const secretId = this.#secret.secretId;
+    if (this.#config.onPlaintext !== undefined) this.#config.onPlaintext({ secretId });
+    else
+      process.emitWarning(
+        `RotatingPool for secret ${secretId} connects to Postgres without TLS, as its tls.mode 'disable' asks`,
+        { code: 'ROTATING_POOL_PLAINTEXT' },
+      );
   }
 }

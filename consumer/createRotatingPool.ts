@@ -3,7 +3,10 @@ import { type PostgresCredential, parsePostgresCredential } from './PostgresCred
 import { RotatingPool, type RotatingPoolConfig } from './RotatingPool.js';
 import { RotatingSecret } from './RotatingSecret.js';
 
-/** A `pg` pool for the Postgres secret `secretId` that keeps working through its rotations. */
+/**
+ * A `pg` pool for the Postgres secret `secretId` that keeps working through its rotations, over
+ * verify-full TLS unless `config.tls` says otherwise.
+ */
 export function createRotatingPool(
   secretId: string,
   config: RotatingPoolConfig = {},

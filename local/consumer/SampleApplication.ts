@@ -46,12 +46,11 @@ export function createSampleApplication(options: SampleApplicationOptions): Samp
   const used = (hash: string) => {
     if (!firstUse.has(hash)) firstUse.set(hash, Date.now());
   };
-  const ssl = { ca: readFileSync(options.caFile, 'utf8') };
+  const ca = readFileSync(options.caFile, 'utf8');
   const poolConfig = {
     max: 4,
     maxLifetimeSeconds: options.connectionLifetimeSeconds,
     idleTimeoutMillis: 500,
-    ssl,
   };
 
   if (options.variant === 'library') {
@@ -66,10 +65,12 @@ export function createSampleApplication(options: SampleApplicationOptions): Samp
     const pools: Record<string, RotatingPool> = {
       'postgres-single-user': new RotatingPool(secret(options.secrets.single), {
         ...poolConfig,
+        tls: { ca },
         onNewConnection,
       }),
       'postgres-alternating-users': new RotatingPool(secret(options.secrets.alternating), {
         ...poolConfig,
+        tls: { ca },
         onNewConnection,
       }),
     };
@@ -106,6 +107,7 @@ export function createSampleApplication(options: SampleApplicationOptions): Samp
     const initial = await read(id);
     const pool = new pg.Pool({
       ...poolConfig,
+      ssl: { ca },
       host: initial['host'],
       port: Number(initial['port']),
       database: initial['dbname'],

@@ -94,7 +94,7 @@ describe('RotatingPool', () => {
     );
     const pool = createRotatingPool(
       'lib/single',
-      { max: 2, ssl: { ca: server.caPem }, idleTimeoutMillis: 1, maxLifetimeSeconds: 1 },
+      { max: 2, tls: { ca: server.caPem }, idleTimeoutMillis: 1, maxLifetimeSeconds: 1 },
       { client: app },
     );
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
@@ -137,7 +137,7 @@ describe('RotatingPool', () => {
       maxAgeSeconds: 0,
       client: app,
     });
-    const pool = new RotatingPool(secret, { max: 2, ssl: { ca: server.caPem } });
+    const pool = new RotatingPool(secret, { max: 2, tls: { ca: server.caPem } });
     const held = await pool.connect();
 
     await env.client.send(
@@ -162,7 +162,7 @@ describe('RotatingPool', () => {
       new CreateSecretCommand({ Name: 'lib/burst', SecretString: credential('lib_burst', 'Lib-burst-pw-1') }),
     );
     const secret = pgSecret('lib/burst');
-    const warm = new RotatingPool(secret, { max: 20, ssl: { ca: server.caPem } });
+    const warm = new RotatingPool(secret, { max: 20, tls: { ca: server.caPem } });
     await warm.query('SELECT 1');
     await warm.end();
     await env.client.send(
@@ -173,7 +173,7 @@ describe('RotatingPool', () => {
     );
     await setPassword('lib_burst', 'Lib-burst-pw-2');
 
-    const pool = new RotatingPool(secret, { max: 20, ssl: { ca: server.caPem } });
+    const pool = new RotatingPool(secret, { max: 20, tls: { ca: server.caPem } });
     const before = calls;
     await Promise.all(Array.from({ length: 20 }, () => pool.query('SELECT 1')));
 

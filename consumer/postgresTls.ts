@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { TlsConfigError } from './errors.js';
+import { isTlsMode, TLS_MODES, type TlsMode } from './TlsMode.js';
+
+/** The application's TLS choice for a pool. */
+export interface PostgresTlsOptions {
+  /** Default `verify-full`. `disable` (plaintext) only when chosen here; the secret's `ssl` key may only raise it. */
+  readonly mode?: TlsMode;
+  /** PEM CAs to trust. Default: the file named by PGSSLROOTCERT, else Node's store (with NODE_EXTRA_CA_CERTS). */
+  readonly ca?: string;
+}
+
+export interface TlsSettings {
+  readonly mode: TlsMode;
+  readonly ca: string | undefined;
+}
+
+/** Validates the options and reads PGSSLROOTCERT, once, when no `ca` is given. */
+export function loadTlsSettings(
+  options: PostgresTlsOptions = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TlsSettings {
+  const mode: unknown = options.mode ?? 'verify-full';
+  if (!isTlsMode(mode)) throw new TlsConfigError('tls.mode', `must be one of ${TLS_MODES.join(', ')}`);
+  if (options.ca !== undefined) return Object.freeze({ mode, ca: options.ca });
+  const file = env['PGSSLROOTCERT'];
+  // libpq's `system` means the platform's store, which is what Node trusts by default.
+  if (file === undefined || file === '' || file === 'system') return Object.freeze({ mode, ca: undefined });
+  try {
+    return Object.freeze({ mode, ca: readFileSync(file, 'utf8') });
+  } catch (error) {
+    throw new TlsConfigError('PGSSLROOTCERT', `names a file that cannot be read (${file})`, { cause: error });
+  }
+}
+
+/** `pg`'s `ssl` setting for one host: the same rules as the rotation functions' connections. */
+export function postgresTls(host: string, mode: TlsMode, ca: string | undefined): false | ConnectionOptions {
+  if (mode === 'disable') return false;
+  return {
+    rejectUnauthorized: true,
+    ...(ca === undefined ? {} : { ca }),
+    // An IP address is checked against the certificate's IP SANs; SNI takes host names only.
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+    // verify-ca: the chain must lead to a trusted CA, whatever name the certificate carries.
+    ...(mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+  };
+}

@@ -1,14 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Env } from '../shared/config/env.js';
 import type { RotationTarget } from '../shared/rotation/RotationTarget.js';
 import { SecretsManagerStore } from '../shared/secrets/SecretsManagerStore.js';
 import { loadApiTokenConfig } from '../shared/targets/api-token/ApiTokenConfig.js';
 import { createApiTokenTarget } from '../shared/targets/api-token/createApiTokenTarget.js';
+import { isLoopbackHost, LOOPBACK_PROVIDER_ENVIRONMENT } from '../shared/targets/api-token/ProviderPolicy.js';
 import { createAlternatingUsersTarget } from '../shared/targets/postgres/createAlternatingUsersTarget.js';
 import { createPostgresDependencies } from '../shared/targets/postgres/createPostgresDependencies.js';
 import { createSingleUserTarget } from '../shared/targets/postgres/createSingleUserTarget.js';
 import { createRandomValueTarget } from '../shared/targets/random-value/createRandomValueTarget.js';
 import { loadRandomValueConfig } from '../shared/targets/random-value/RandomValueConfig.js';
+import type { Cli } from './Cli.js';
 
 export const STRATEGIES = [
   'postgres-single-user',
@@ -36,9 +38,24 @@ export function strategyFor(functionArn: string | undefined, value: string): Str
   return 'random-value';
 }
 
-function targetFor(strategy: Strategy, client: SecretsManagerClient): RotationTarget<unknown> {
-  const env = process.env;
-  const store = new SecretsManagerStore(client);
+/**
+ * The checks run with the operator's environment, read as a function's configuration. Against the
+ * local stack (a loopback endpoint) the provider rules are the ones the local stack gives its
+ * functions, unless the environment sets them.
+ */
+export function checkEnvironment(endpoint: string | undefined, env: Env = process.env): Env {
+  let local = false;
+  try {
+    local = endpoint !== undefined && isLoopbackHost(new URL(endpoint).hostname);
+  } catch {
+    local = false;
+  }
+  return local ? { ...LOOPBACK_PROVIDER_ENVIRONMENT, ...env } : env;
+}
+
+function targetFor(strategy: Strategy, cli: Pick<Cli, 'client' | 'endpoint'>): RotationTarget<unknown> {
+  const env = checkEnvironment(cli.endpoint);
+  const store = new SecretsManagerStore(cli.client);
   switch (strategy) {
     case 'postgres-single-user':
       return createSingleUserTarget(createPostgresDependencies(env, store)) as RotationTarget<unknown>;
@@ -59,7 +76,7 @@ export interface Verdict {
 
 /** Runs the strategy's own testSecret check against one stored value, changing nothing. */
 export async function verifyCredential(
-  client: SecretsManagerClient,
+  cli: Pick<Cli, 'client' | 'endpoint'>,
   strategy: Strategy,
   secretArn: string,
   versionId: string,
@@ -67,7 +84,7 @@ export async function verifyCredential(
 ): Promise<Verdict> {
   const logger = new Logger({ serviceName: 'secrets-rotation-cli', logLevel: 'SILENT' });
   try {
-    const target = targetFor(strategy, client);
+    const target = targetFor(strategy, cli);
     await target.test(target.parse(value), { secretArn, versionId, logger });
     return { works: true, reason: undefined };
   } catch (error) {

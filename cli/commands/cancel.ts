@@ -40,10 +40,10 @@ export async function cancelCommand(cli: Cli, secretId: string, options: CancelO
     const currentVerdict =
       current === undefined
         ? { works: false, reason: 'no AWSCURRENT version' }
-        : await verifyCredential(cli.client, strategy, state.arn, current.versionId, currentValue);
+        : await verifyCredential(cli, strategy, state.arn, current.versionId, currentValue);
     if (!currentVerdict.works) {
       const pendingVerdict = await verifyCredential(
-        cli.client,
+        cli,
         strategy,
         state.arn,
         pending.versionId,

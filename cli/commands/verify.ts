@@ -15,7 +15,7 @@ export async function verifyCommand(
   const out = await cli.client.send(new GetSecretValueCommand({ SecretId: state.arn, VersionStage: stage }));
   const value = out.SecretString ?? '';
   const chosen = strategy ?? strategyFor(state.rotationFunctionArn, value);
-  const verdict = await verifyCredential(cli.client, chosen, state.arn, out.VersionId ?? '', value);
+  const verdict = await verifyCredential(cli, chosen, state.arn, out.VersionId ?? '', value);
   if (cli.json) {
     cli.out(
       JSON.stringify({ secret: state.arn, stage, versionId: out.VersionId, strategy: chosen, ...verdict }),

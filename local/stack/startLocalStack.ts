@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
+import { assertBindable } from '../endpoint/hostGuard.js';
 import { completeRotation, dueRotations, startScheduledRotation } from '../endpoint/rotationOperations.js';
 import {
   type LocalSecretsManagerServer,
@@ -10,7 +12,12 @@ import { type RetryPolicy, RotationRunner, type RotationRunnerOptions } from '..
 import { localRoutes } from './localRoutes.js';
 
 export interface LocalStackOptions {
+  /** Default 127.0.0.1. Any other than a loopback address needs `allowRemote`. */
   readonly host?: string;
+  /** Lets `host` be reachable from other machines (no auth, no TLS): a warning is printed. */
+  readonly allowRemote?: boolean;
+  /** Where the warning about remote access goes. Default: stderr. */
+  readonly warn?: (message: string) => void;
   /** 0 picks a free port. Default 4566. */
   readonly port?: number;
   /** State, rotation records and events; in memory when absent. */
@@ -47,6 +54,9 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 
 /** The local Secrets Manager with the rotation functions registered behind it. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  // Before the invoker and runner exist, so a refusal leaves nothing to close.
+  assertBindable(host, options.allowRemote ?? false);
   let url = '';
   const invoker = createFunctionInvoker({
     functionsDir: options.functionsDir ?? DEFAULT_FUNCTIONS_DIR,
@@ -60,6 +70,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SECRETS_MANAGER_ENDPOINT: url,
       AWS_REGION: LOCAL_REGION,
       POWERTOOLS_SERVICE_NAME: name,
+      // The local token service speaks plain http on loopback; only here is that allowed, and only
+      // to loopback origins (in Lambda, localhost is the runtime API).
+      ...(name === 'api-token' ? LOOPBACK_PROVIDER_ENVIRONMENT : {}),
       ...options.functionEnvironment?.(name),
     }),
   });
@@ -75,7 +88,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const secretsManager = await startSecretsManagerServer({
     port: options.port ?? 4566,
-    host: options.host ?? '127.0.0.1',
+    host,
+    ...(options.allowRemote === undefined ? {} : { allowRemote: options.allowRemote }),
+    ...(options.warn === undefined ? {} : { warn: options.warn }),
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
     hooks: runner,

@@ -21,6 +21,8 @@ export const ROTATION_TOKEN = 'rotation-token-kept-private-123';
 export interface ApiTokenFixtureOptions {
   readonly crashAt?: { readonly index: number; readonly when: 'before' | 'after' };
   readonly singleLiveToken?: boolean;
+  /** The function's opt-in to rotate a one-live-token provider without an admin secret (default on). */
+  readonly allowSingleLiveWithoutAdmin?: boolean;
   readonly seedScopes?: readonly string[];
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
@@ -63,6 +65,9 @@ export async function apiTokenFixture(options: ApiTokenFixtureOptions = {}): Pro
     namePrefix: 'rotation',
     provider: undefined,
     settings: undefined,
+    policy: { allowedOrigins: ['http://127.0.0.1:*'], allowHttpLoopback: true },
+    allowedAdminSecrets: undefined,
+    allowSingleLiveWithoutAdmin: options.allowSingleLiveWithoutAdmin ?? true,
     http: { timeoutMs: options.timeoutMs ?? 2_000, maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 1 },
   };
   const seed = service.state.issue(

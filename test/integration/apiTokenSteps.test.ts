@@ -247,7 +247,16 @@ describe('provider failures', () => {
 });
 
 describe('a provider that holds one live token', () => {
-  it('rotates, says so in the log, and leaves the new token as the only live one', async () => {
+  it('is refused without an admin secret unless the function opts in: nothing is issued', async () => {
+    const f = await fixture({ singleLiveToken: true, allowSingleLiveWithoutAdmin: false });
+
+    await expect(f.step('createSecret')).rejects.toMatchObject({ name: 'SingleLiveTokenError' });
+
+    expect(f.issued.map((t) => t.id)).toEqual([f.seed.id]);
+    expect(await f.works(f.seed.token)).toBe(true);
+  });
+
+  it('with the opt-in, rotates, says so in the log, and leaves the new token as the only live one', async () => {
     const f = await fixture({ singleLiveToken: true });
 
     await f.rotate(VERSION_1, 1);

@@ -2,7 +2,7 @@ import type { RotationContext, RotationTarget } from '../../rotation/RotationTar
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson } from '../../secrets/secretJson.js';
 import type { ApiTokenConfig } from './ApiTokenConfig.js';
-import { TokenSecretError } from './errors.js';
+import { SingleLiveTokenError, TokenSecretError } from './errors.js';
 import { resolveProvider } from './providers/resolveProvider.js';
 import type { TokenProvider } from './TokenProvider.js';
 import { parseTokenSecret, serializeTokenSecret, type TokenSecret, withToken } from './TokenSecret.js';
@@ -22,18 +22,41 @@ export interface ApiTokenTargetDependencies {
  */
 export function createApiTokenTarget(deps: ApiTokenTargetDependencies): RotationTarget<TokenSecret> {
   const { config, store } = deps;
+  /**
+   * The function's own provider and settings win; a secret may describe its provider only when the
+   * function allows origins, since the settings decide where the admin token is sent.
+   */
   const provider = (secret: TokenSecret): TokenProvider => {
-    const name = secret.provider ?? config.provider;
+    const name = config.provider ?? secret.provider;
     if (name === undefined)
       throw new TokenSecretError('provider', 'is missing and TOKEN_PROVIDER is not set');
-    return resolveProvider(name, secret.settings ?? config.settings, config.http, deps.fetchImpl);
+    let settings = config.settings;
+    if (settings === undefined && secret.settings !== undefined) {
+      if (config.policy.allowedOrigins === undefined) {
+        throw new TokenSecretError(
+          'settings',
+          'may only describe the provider when the function sets TOKEN_PROVIDER_ALLOWED_ORIGINS; ask its owner to ' +
+            'set TOKEN_PROVIDER_SETTINGS or to allow the origins',
+        );
+      }
+      settings = secret.settings;
+    }
+    return resolveProvider(name, settings, config.http, deps.fetchImpl, config.policy);
   };
   const family = (context: RotationContext) => tokenNameFamily(config.namePrefix, context.secretArn);
 
-  /** The admin secret's token when one is named, else the token itself. */
+  /** The admin secret's token when one is named (and allowed), else the token itself. */
   const credentialFor = async (secret: TokenSecret): Promise<string> => {
     if (secret.adminSecretArn === undefined) return secret.token;
-    const admin = await store.getValue(secret.adminSecretArn, { stage: 'AWSCURRENT' });
+    const adminArn = secret.adminSecretArn;
+    // Matched as written: a full ARN names exactly one secret, so no lookup is needed to trust it.
+    if (config.allowedAdminSecrets !== undefined && !config.allowedAdminSecrets.allows(adminArn)) {
+      throw new TokenSecretError(
+        'adminSecretArn',
+        "names a secret that is not in ALLOWED_ADMIN_SECRET_ARNS (give its full ARN); name an allowed admin secret, or ask the function's owner to allow it",
+      );
+    }
+    const admin = await store.getValue(adminArn, { stage: 'AWSCURRENT' });
     if (admin === undefined)
       throw new TokenSecretError('adminSecretArn', 'names a secret with no AWSCURRENT value');
     const token = parseSecretJson(admin.value)['token'];
@@ -49,6 +72,13 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
     serialize: serializeTokenSecret,
     async generate(current, context) {
       const api = provider(current);
+      if (
+        api.singleLiveToken &&
+        current.adminSecretArn === undefined &&
+        !config.allowSingleLiveWithoutAdmin
+      ) {
+        throw new SingleLiveTokenError(api.name);
+      }
       const credential = await credentialFor(current);
       const name = `${family(context)}${context.versionId}`;
       if (api.singleLiveToken) {

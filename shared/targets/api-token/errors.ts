@@ -71,3 +71,49 @@ export class TokenSecretError extends Error {
     super(`Token secret key '${key}' ${problem}.`);
   }
 }
+
+/** A provider request would leave the origins the function allows, or use plain http where it may not. */
+export class ProviderOriginError extends Error {
+  override readonly name = 'ProviderOriginError';
+
+  constructor(
+    readonly provider: string,
+    readonly operation: string,
+    readonly origin: string,
+    reason: string,
+  ) {
+    super(
+      `Refusing to ${operation} at ${origin} (${provider}): ${reason}. Provider calls carry tokens, so they go only ` +
+        "where the function's owner allows (TOKEN_PROVIDER_ALLOWED_ORIGINS, https:// only).",
+    );
+  }
+}
+
+/** The provider answered with a redirect; it is never followed, since the request carries a token. */
+export class ProviderRedirectError extends Error {
+  override readonly name = 'ProviderRedirectError';
+
+  constructor(
+    readonly provider: string,
+    readonly operation: string,
+    readonly status: number,
+  ) {
+    super(
+      `${provider} answered ${operation} with a redirect (HTTP ${status}); redirects are not followed because the ` +
+        "request carries a token. Point the provider settings at the API's final URL.",
+    );
+  }
+}
+
+/** A one-live-token provider with no admin secret: one lost write would lock the application out. */
+export class SingleLiveTokenError extends Error {
+  override readonly name = 'SingleLiveTokenError';
+
+  constructor(readonly provider: string) {
+    super(
+      `${provider} keeps one live token, and the secret names no admin secret: issuing the new token revokes the ` +
+        'current one, so if the new value is then not stored the application is locked out. Name an admin secret ' +
+        "(adminSecretArn), or have the function's owner accept the risk with TOKEN_ALLOW_SINGLE_LIVE_WITHOUT_ADMIN=true.",
+    );
+  }
+}

@@ -66,8 +66,9 @@ function call(settings: Record<string, unknown>, key: string): HttpCall & Record
   } catch {
     throw new TokenSecretError(`settings.${key}.url`, 'must be an absolute URL');
   }
-  if (parsed.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) {
-    throw new TokenSecretError(`settings.${key}.url`, 'must use https:// (plain http only to localhost)');
+  // Where a call may really go (https, allowed origins) is decided by ProviderHttp on the final URL.
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new TokenSecretError(`settings.${key}.url`, 'must use https://');
   }
   const headers = source['headers'] === undefined ? {} : object(source['headers'], `settings.${key}.headers`);
   for (const [name, value] of Object.entries(headers)) {

@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ProviderOriginError,
+  ProviderRedirectError,
   ProviderResponseError,
   ProviderUnavailableError,
   TokenRejectedError,
   TokenScopeError,
 } from '../errors.js';
+import { isLoopbackHost, originAllowed, type ProviderPolicy } from '../ProviderPolicy.js';
 
 export interface RetryOptions {
   readonly timeoutMs: number;
@@ -45,9 +48,35 @@ export class ProviderHttp {
     readonly provider: string,
     readonly options: RetryOptions,
     readonly fetchImpl: typeof fetch = fetch,
+    readonly policy: ProviderPolicy = { allowedOrigins: undefined, allowHttpLoopback: false },
   ) {}
 
+  /** The last word on where a request may go: the final URL, after every placeholder is filled. */
+  #checkDestination(request: ProviderRequest): void {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw new ProviderResponseError(this.provider, request.operation, 'the URL is not absolute');
+    }
+    const refuse = (reason: string) =>
+      new ProviderOriginError(this.provider, request.operation, url.origin, reason);
+    if (url.username !== '' || url.password !== '') throw refuse('the URL carries a user name or password');
+    if (url.protocol === 'http:') {
+      if (!(this.policy.allowHttpLoopback && isLoopbackHost(url.hostname))) {
+        throw refuse('plain http:// is only allowed to a loopback host where the local stack enables it');
+      }
+    } else if (url.protocol !== 'https:') {
+      throw refuse(`the scheme ${url.protocol} is not https:`);
+    }
+    const allowed = this.policy.allowedOrigins;
+    if (allowed !== undefined && !originAllowed(url.origin, allowed)) {
+      throw refuse('the origin is not in TOKEN_PROVIDER_ALLOWED_ORIGINS');
+    }
+  }
+
   async send(request: ProviderRequest): Promise<ProviderResponse> {
+    this.#checkDestination(request);
     let lastStatus: number | undefined;
     let attempts = 0;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
@@ -66,6 +95,8 @@ export class ProviderHttp {
             ...request.headers,
           },
           ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+          // A redirect would carry the token's header or body to wherever the server says.
+          redirect: 'manual',
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
       } catch {
@@ -85,6 +116,10 @@ export class ProviderHttp {
   }
 
   async #classify(request: ProviderRequest, response: Response): Promise<ProviderResponse> {
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      throw new ProviderRedirectError(this.provider, request.operation, response.status);
+    }
     if (request.acceptStatuses?.includes(response.status)) {
       await response.body?.cancel();
       return { status: response.status, body: undefined };

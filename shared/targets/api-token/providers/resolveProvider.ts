@@ -1,4 +1,5 @@
 import { TokenSecretError } from '../errors.js';
+import type { ProviderPolicy } from '../ProviderPolicy.js';
 import type { TokenProvider } from '../TokenProvider.js';
 import { createHttpProvider } from './createHttpProvider.js';
 import { parseHttpProviderSettings } from './HttpProviderSettings.js';
@@ -16,6 +17,7 @@ export function resolveProvider(
   settings: unknown,
   retry: RetryOptions,
   fetchImpl: typeof fetch = fetch,
+  policy?: ProviderPolicy,
 ): TokenProvider {
   const factory = PROVIDERS[name];
   if (factory === undefined) {
@@ -24,5 +26,5 @@ export function resolveProvider(
       `names no known provider (known: ${Object.keys(PROVIDERS).join(', ')})`,
     );
   }
-  return factory(settings, new ProviderHttp(name, retry, fetchImpl));
+  return factory(settings, new ProviderHttp(name, retry, fetchImpl, policy));
 }

@@ -24,9 +24,9 @@ describe('generic HTTP provider settings', () => {
     expect(parsed.singleLiveToken).toBe(false);
   });
 
-  it('allows plain http only to the local machine', () => {
+  it('refuses schemes other than https and http (where a call may go is checked on the final URL)', () => {
     expect(() => parseHttpProviderSettings(localTokenServiceSettings('http://127.0.0.1:4567'))).not.toThrow();
-    expect(() => parseHttpProviderSettings(localTokenServiceSettings('http://tokens.internal'))).toThrow(
+    expect(() => parseHttpProviderSettings(localTokenServiceSettings('file:///etc'))).toThrow(
       /settings.issue.url' must use https/,
     );
   });

@@ -112,3 +112,48 @@ describe('provider HTTP calls', () => {
     expect(String(notJson)).not.toContain('sk-live-do-not-print-0001');
   });
 });
+
+describe('where provider calls may go', () => {
+  const policyHttp = (impl: typeof fetch, policy: ConstructorParameters<typeof ProviderHttp>[3]) =>
+    new ProviderHttp('example', { timeoutMs: 1_000, maxAttempts: 1, baseDelayMs: 1 }, impl, policy);
+
+  it.each([
+    ['plain http to another host', 'http://tokens.internal/me', undefined, true],
+    ['plain http to loopback without the local opt-in', 'http://127.0.0.1:9001/me', undefined, false],
+    ['an origin outside the allowed list', 'https://evil.example/me', ['https://api.example.com'], false],
+    ['a look-alike host', 'https://api.example.com.evil.example/me', ['https://api.example.com'], false],
+    [
+      'another port of an allowed host',
+      'https://api.example.com:8443/me',
+      ['https://api.example.com'],
+      false,
+    ],
+    ['credentials in the URL', 'https://user:pw@api.example.com/me', ['https://api.example.com'], false],
+  ])('refuses %s before any request', async (_label, url, allowedOrigins, allowHttpLoopback) => {
+    const { impl, seen } = scripted(200);
+    await expect(
+      policyHttp(impl, { allowedOrigins, allowHttpLoopback }).send({ ...request, url }),
+    ).rejects.toMatchObject({ name: 'ProviderOriginError' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['an allowed origin', 'https://api.example.com/me', ['https://api.example.com'], false],
+    ['a wildcard subdomain', 'https://eu.api.example.com/me', ['https://*.api.example.com'], false],
+    ['loopback http with the local opt-in', 'http://127.0.0.1:4567/me', ['http://127.0.0.1:*'], true],
+  ])('sends to %s', async (_label, url, allowedOrigins, allowHttpLoopback) => {
+    const { impl, seen } = scripted([200, '{}']);
+    await policyHttp(impl, { allowedOrigins, allowHttpLoopback }).send({ ...request, url });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('never follows a redirect: a named error, no retry', async () => {
+    const { impl, seen } = scripted(307);
+    await expect(http(impl, 3).send(request)).rejects.toMatchObject({
+      name: 'ProviderRedirectError',
+      status: 307,
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.redirect).toBe('manual');
+  });
+});

@@ -1,4 +1,5 @@
 import { TokenSecretError } from '../errors.js';
+import { isLoopbackHost } from '../ProviderPolicy.js';
 
 export interface HttpCall {
   readonly method: string;
@@ -48,7 +49,11 @@ function text(
   return value;
 }
 
-function call(settings: Record<string, unknown>, key: string): HttpCall & Record<string, unknown> {
+function call(
+  settings: Record<string, unknown>,
+  key: string,
+  allowHttpLoopback: boolean,
+): HttpCall & Record<string, unknown> {
   const source = object(settings[key], `settings.${key}`);
   const method = (text(source, 'method', `settings.${key}`) ?? '').toUpperCase();
   if (!METHODS.includes(method))
@@ -66,9 +71,13 @@ function call(settings: Record<string, unknown>, key: string): HttpCall & Record
   } catch {
     throw new TokenSecretError(`settings.${key}.url`, 'must be an absolute URL');
   }
-  // Where a call may really go (https, allowed origins) is decided by ProviderHttp on the final URL.
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new TokenSecretError(`settings.${key}.url`, 'must use https://');
+  // Refused early to name the key; ProviderHttp checks every final URL again before sending.
+  const loopbackHttp = allowHttpLoopback && parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !loopbackHttp) {
+    throw new TokenSecretError(
+      `settings.${key}.url`,
+      'must use https:// (plain http only to loopback, where the local stack allows it)',
+    );
   }
   const headers = source['headers'] === undefined ? {} : object(source['headers'], `settings.${key}.headers`);
   for (const [name, value] of Object.entries(headers)) {
@@ -78,8 +87,11 @@ function call(settings: Record<string, unknown>, key: string): HttpCall & Record
   return { ...source, method, url, headers: headers as Record<string, string> };
 }
 
-function verifyCall(settings: Record<string, unknown>): HttpProviderSettings['verify'] {
-  const verify = call(settings, 'verify');
+function verifyCall(
+  settings: Record<string, unknown>,
+  allowHttpLoopback: boolean,
+): HttpProviderSettings['verify'] {
+  const verify = call(settings, 'verify', allowHttpLoopback);
   if (verify['activePath'] === undefined) return verify;
   return {
     ...verify,
@@ -89,10 +101,13 @@ function verifyCall(settings: Record<string, unknown>): HttpProviderSettings['ve
 }
 
 /** Validates the declarative description of a token API; errors name the key. */
-export function parseHttpProviderSettings(value: unknown): HttpProviderSettings {
+export function parseHttpProviderSettings(
+  value: unknown,
+  options: { readonly allowHttpLoopback: boolean } = { allowHttpLoopback: false },
+): HttpProviderSettings {
   const settings = object(value, 'settings');
-  const issue = call(settings, 'issue');
-  const list = call(settings, 'list');
+  const issue = call(settings, 'issue', options.allowHttpLoopback);
+  const list = call(settings, 'list', options.allowHttpLoopback);
   return Object.freeze({
     singleLiveToken: settings['singleLiveToken'] === true,
     issue: {
@@ -103,8 +118,8 @@ export function parseHttpProviderSettings(value: unknown): HttpProviderSettings 
         ? {}
         : { expiresAtPath: text(issue, 'expiresAtPath', 'settings.issue') ?? '' }),
     },
-    verify: verifyCall(settings),
-    revoke: call(settings, 'revoke'),
+    verify: verifyCall(settings, options.allowHttpLoopback),
+    revoke: call(settings, 'revoke', options.allowHttpLoopback),
     list: {
       ...list,
       itemsPath: typeof list['itemsPath'] === 'string' ? list['itemsPath'] : '',

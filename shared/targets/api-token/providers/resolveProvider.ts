@@ -9,7 +9,8 @@ export type ProviderFactory = (settings: unknown, http: ProviderHttp) => TokenPr
 
 /** Providers by the name a token secret's `provider` key gives. A new provider adds one line here. */
 export const PROVIDERS: Readonly<Record<string, ProviderFactory>> = {
-  http: (settings, http) => createHttpProvider('http', parseHttpProviderSettings(settings), http),
+  http: (settings, http) =>
+    createHttpProvider('http', parseHttpProviderSettings(settings, http.policy), http),
 };
 
 export function resolveProvider(

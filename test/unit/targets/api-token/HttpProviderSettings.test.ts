@@ -24,11 +24,19 @@ describe('generic HTTP provider settings', () => {
     expect(parsed.singleLiveToken).toBe(false);
   });
 
-  it('refuses schemes other than https and http (where a call may go is checked on the final URL)', () => {
-    expect(() => parseHttpProviderSettings(localTokenServiceSettings('http://127.0.0.1:4567'))).not.toThrow();
-    expect(() => parseHttpProviderSettings(localTokenServiceSettings('file:///etc'))).toThrow(
+  it('allows plain http only to loopback, and only where the local stack allows it', () => {
+    const local = { allowHttpLoopback: true };
+    expect(() =>
+      parseHttpProviderSettings(localTokenServiceSettings('http://127.0.0.1:4567'), local),
+    ).not.toThrow();
+    expect(() => parseHttpProviderSettings(localTokenServiceSettings('http://127.0.0.1:4567'))).toThrow(
       /settings.issue.url' must use https/,
     );
+    for (const url of ['http://tokens.internal', 'file:///etc']) {
+      expect(() => parseHttpProviderSettings(localTokenServiceSettings(url), local)).toThrow(
+        /settings.issue.url' must use https/,
+      );
+    }
   });
 
   it('refuses a token in a URL, where access logs would keep it', () => {

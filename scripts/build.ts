@@ -1,4 +1,4 @@
-import { chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,6 +10,22 @@ const distDir = join(root, 'dist');
 
 const names = readdirSync(functionsDir).filter((name) => statSync(join(functionsDir, name)).isDirectory());
 const options = toEsbuildOptions(readBuildProperties());
+
+/**
+ * The oldest Node that package.json's engines allows, as an esbuild target. The functions are built for
+ * their Lambda runtime (build-options.json); the operator tool and the consumer library run on the
+ * operator's or the application's Node, so they must not use syntax only the newest one parses.
+ */
+function oldestSupportedNode(): string {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+  const range = pkg.engines?.node ?? '';
+  const floor = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(range.trim())?.[1];
+  if (floor === undefined) {
+    throw new Error(`package.json engines.node must be ">=MAJOR[.MINOR]", got ${JSON.stringify(range)}`);
+  }
+  return `node${floor}`;
+}
+const hostTarget = oldestSupportedNode();
 
 rmSync(distDir, { recursive: true, force: true });
 await Promise.all(
@@ -25,6 +41,7 @@ await Promise.all(
 // The operator tool: one executable file, same options, plus the line that makes it runnable.
 await build({
   ...options,
+  target: hostTarget,
   entryPoints: [join(root, 'cli', 'bin.ts')],
   outfile: join(distDir, 'cli', 'secrets-rotation.mjs'),
   banner: { js: `#!/usr/bin/env node\n${options.banner?.['js'] ?? ''}` },
@@ -39,7 +56,7 @@ await build({
   packages: 'external',
   format: 'esm',
   platform: 'node',
-  target: options.target ?? 'node20',
+  target: hostTarget,
   sourcemap: true,
   logLevel: 'warning',
 });

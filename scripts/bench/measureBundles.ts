@@ -58,12 +58,12 @@ function importCode(file: string): string {
 }
 
 /** Wall-clock ms from spawning `node -e code` until the process exits; rejects on a non-zero exit. */
-function timeProcess(label: string, code: string, env: NodeJS.ProcessEnv): Promise<number> {
+function timeProcess(node: string, label: string, code: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     let stderr = '';
     let elapsedMs = 0;
     const started = performance.now();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    const child = spawn(node, ['--input-type=module', '-e', code], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -73,7 +73,7 @@ function timeProcess(label: string, code: string, env: NodeJS.ProcessEnv): Promi
     child.on('exit', () => {
       elapsedMs = performance.now() - started;
     });
-    child.on('error', (error) => reject(new Error(`${label}: could not start node: ${error.message}`)));
+    child.on('error', (error) => reject(new Error(`${label}: could not start ${node}: ${error.message}`)));
     // Settle on 'close' so stderr is complete for the error message; the timing is taken at 'exit'.
     child.on('close', (code, signal) => {
       if (code === 0) resolve(elapsedMs);
@@ -90,9 +90,13 @@ function timing(samples: number[]): Timing {
   };
 }
 
+/**
+ * Cold starts of every bundle in `distDir`, each a fresh `node` importing it, against the same `node`
+ * starting empty. `node` is the executable to time (default: the one running this code).
+ */
 export async function measureColdStarts(
   distDir: string,
-  options: { runs: number; env?: Record<string, string> },
+  options: { runs: number; node?: string; env?: Record<string, string> },
 ): Promise<ColdStartReport> {
   if (!Number.isInteger(options.runs) || options.runs < 1) {
     throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
@@ -106,16 +110,17 @@ export async function measureColdStarts(
     ...options.env,
   };
   const bundles = listBundles(distDir).map((bundle) => ({ ...bundle, code: importCode(bundle.file) }));
+  const node = options.node ?? process.execPath;
   const baseline: number[] = [];
   const samples = new Map<string, number[]>(bundles.map((bundle) => [bundle.name, []]));
 
   // Sequential and interleaved, so load on the machine hits baseline and bundles alike.
   for (let run = 0; run < options.runs; run++) {
-    baseline.push(await timeProcess('baseline', '', env));
+    baseline.push(await timeProcess(node, 'baseline', '', env));
     for (const bundle of bundles) {
       samples
         .get(bundle.name)
-        ?.push(await timeProcess(`bundle ${bundle.name} (${bundle.file})`, bundle.code, env));
+        ?.push(await timeProcess(node, `bundle ${bundle.name} (${bundle.file})`, bundle.code, env));
     }
   }
 

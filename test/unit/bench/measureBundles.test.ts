@@ -52,6 +52,12 @@ describe('bundle measurements', () => {
     }
   });
 
+  it('starts the node it is given, from the empty baseline on', async () => {
+    await expect(measureColdStarts(dist, { runs: 1, node: join(root, 'no-such-node') })).rejects.toThrow(
+      /baseline: could not start .*no-such-node/,
+    );
+  });
+
   it('rejects naming the bundle whose handler is not a function', async () => {
     const bad = join(root, 'bad-dist');
     writeBundle(bad, 'broken', 'export const handler = 42;\n');

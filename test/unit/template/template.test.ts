@@ -118,6 +118,21 @@ describe('template.yaml', () => {
     }
   });
 
+  it('builds every function for the Node.js version of the Lambda runtime it deploys on', () => {
+    const globalRuntime = template.Globals?.Function['Runtime'];
+    for (const [logical, fn] of functions) {
+      const runtime = String(fn.Properties['Runtime'] ?? globalRuntime);
+      const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
+      const target = (fn.Metadata?.['BuildProperties'] as { Target?: string } | undefined)?.Target;
+      expect({ logical, runtime, target }).toEqual({
+        logical,
+        runtime: `nodejs${major}.x`,
+        target: `node${major}`,
+      });
+    }
+    expect(buildOptions.Target).toBe(`node${/^nodejs(\d+)\.x$/.exec(String(globalRuntime))?.[1]}`);
+  });
+
   it('runs on the current Node.js runtime, arm64, with source maps, the RDS CA bundle and a Powertools log level', () => {
     const globals = template.Globals?.Function ?? {};
     expect(globals['Runtime']).toBe('nodejs24.x');

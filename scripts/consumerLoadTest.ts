@@ -8,9 +8,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type ConsumerLoadResult, runConsumerLoad } from '../local/consumer/runConsumerLoad.js';
-import { startLocalEnvironment } from '../local/stack/startLocalEnvironment.js';
-import { assertNoSecretLeaks, sensitiveStrings } from '../test/helpers/secretLeaks.js';
+import { type ConsumerLoadResult, runConsumerLoad } from '../testing/consumer/runConsumerLoad.js';
+import { assertNoSecretLeaks } from '../testing/leaks/assertNoSecretLeaks.js';
+import { sensitiveStrings } from '../testing/leaks/sensitiveStrings.js';
+import { startLocalEnvironment } from '../testing/stack/startLocalEnvironment.js';
 
 const { values } = parseArgs({
   options: {

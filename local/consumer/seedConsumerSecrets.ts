@@ -1,4 +1,8 @@
-import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { generatePassword } from '../../shared/passwords/generatePassword.js';
 import { loadPasswordPolicy } from '../../shared/passwords/PasswordPolicy.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
@@ -74,4 +78,21 @@ export async function seedConsumerSecrets(
     (await client.send(new CreateSecretCommand({ Name: `/services/${prefix}/token` }))).ARN ?? '';
   await seedTokenSecret(client, tokens, tokenArn);
   return { single: singleArn, alternating: alternatingArn, token: tokenArn, master: masterArn };
+}
+
+/** Deletes what `seedConsumerSecrets` made, and the clone role alternating rotations add. */
+export async function removeConsumerSecrets(
+  client: SecretsManagerClient,
+  postgres: LocalPostgres,
+  secrets: ConsumerSecrets,
+  prefix: string,
+): Promise<void> {
+  for (const arn of [secrets.single, secrets.alternating, secrets.token, secrets.master]) {
+    await client.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
+  }
+  await postgres.admin(async (c) => {
+    for (const role of [`${prefix}_single`, `${prefix}_alt_clone`, `${prefix}_alt`, `${prefix}_master`]) {
+      await c.query(`DROP ROLE IF EXISTS ${c.escapeIdentifier(role)}`);
+    }
+  });
 }

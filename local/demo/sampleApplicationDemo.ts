@@ -1,4 +1,4 @@
-import { runConsumerLoad } from '../consumer/runConsumerLoad.js';
+import { rotateUnderLoad } from '../consumer/rotateUnderLoad.js';
 import type { LocalPostgres } from '../postgres/startLocalPostgres.js';
 import type { LocalStack } from '../stack/startLocalStack.js';
 import type { TokenService } from '../token-service/startTokenService.js';
@@ -18,8 +18,7 @@ export function createSampleApplicationDemo(
     functionName: 'postgres-single-user',
     async run(): Promise<DemoResult> {
       const started = performance.now();
-      const result = await runConsumerLoad({
-        variant: 'library',
+      const result = await rotateUnderLoad({
         stack,
         postgres,
         tokens,

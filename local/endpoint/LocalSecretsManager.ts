@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RotationHooks } from '../secrets-manager/RotationHooks.js';
 import { invalidRequest, notFound } from './AwsServiceError.js';
 import { createManagedSecret, type ManagedSecretInput } from './createManagedSecret.js';
 import type { Journal } from './Journal.js';
+import type { RotationHooks } from './RotationHooks.js';
 import type { SecretRecord } from './SecretRecord.js';
 
 export interface LocalSecretsManagerOptions {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { RotationRequest } from '../secrets-manager/RotationHooks.js';
 import { invalidParameter, invalidRequest } from './AwsServiceError.js';
 import type { LocalSecretsManager } from './LocalSecretsManager.js';
 import type { RequestInput } from './RequestInput.js';
+import type { RotationRequest } from './RotationHooks.js';
 import { nextRotationTime, parseSchedule } from './rotationSchedule.js';
 import { type RotationRules, type SecretRecord, versionWithStage } from './SecretRecord.js';
 import { detachStage } from './stages.js';
@@ -38,7 +38,17 @@ function readRules(input: RequestInput): RotationRules | undefined {
   return parsed;
 }
 
+/** A rotation of the secret finished at `at`. */
+function completeRotation(sm: LocalSecretsManager, secretArn: string, at: Date): void {
+  sm.update(sm.find(secretArn), (draft) => {
+    draft.lastRotatedDate = at.getTime();
+    if (draft.rotationRules !== undefined)
+      draft.nextRotationDate = nextRotationTime(draft.rotationRules, at.getTime());
+  });
+}
+
 function request(
+  sm: LocalSecretsManager,
   record: SecretRecord,
   versionId: string,
   immediately: boolean,
@@ -51,6 +61,7 @@ function request(
     functionArn: record.rotationLambdaArn ?? '',
     rotateImmediately: immediately,
     trigger,
+    complete: (at) => completeRotation(sm, record.arn, at),
   };
 }
 
@@ -91,12 +102,12 @@ export async function rotateSecret(sm: LocalSecretsManager, input: RequestInput)
   });
   const result = { ARN: record.arn, Name: record.name, VersionId: token };
   if (immediately) {
-    sm.hooks?.onRotateSecret(request(configured, token, true, 'api')).catch(() => undefined);
+    sm.hooks?.onRotateSecret(request(sm, configured, token, true, 'api')).catch(() => undefined);
     return result;
   }
   // The configuration test: testSecret on a temporary pending version, which is then removed.
   try {
-    await sm.hooks?.onRotateSecret(request(configured, token, false, 'api'));
+    await sm.hooks?.onRotateSecret(request(sm, configured, token, false, 'api'));
   } catch (error) {
     sm.commit(record);
     const reason = error instanceof Error ? error.message : 'unknown error';
@@ -118,20 +129,6 @@ export function cancelRotateSecret(sm: LocalSecretsManager, input: RequestInput)
     delete draft.nextRotationDate;
   });
   return { ARN: record.arn, Name: record.name, ...(pending === undefined ? {} : { VersionId: pending }) };
-}
-
-/** For the rotation runner: a rotation of `versionId` finished. */
-export function completeRotation(
-  sm: LocalSecretsManager,
-  secretArn: string,
-  _versionId: string,
-  at: Date,
-): void {
-  sm.update(sm.find(secretArn), (draft) => {
-    draft.lastRotatedDate = at.getTime();
-    if (draft.rotationRules !== undefined)
-      draft.nextRotationDate = nextRotationTime(draft.rotationRules, at.getTime());
-  });
 }
 
 export function dueRotations(sm: LocalSecretsManager, now: Date) {
@@ -160,6 +157,6 @@ export async function startScheduledRotation(sm: LocalSecretsManager, secretArn:
       draft.nextRotationDate = nextRotationTime(draft.rotationRules, now);
     return draft;
   });
-  await sm.hooks?.onRotateSecret(request(updated, versionId, true, 'schedule'));
+  await sm.hooks?.onRotateSecret(request(sm, updated, versionId, true, 'schedule'));
   return versionId;
 }

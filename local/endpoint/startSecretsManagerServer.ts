@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RotationHooks } from '../secrets-manager/RotationHooks.js';
 import { AwsServiceError } from './AwsServiceError.js';
 import { hostGuard } from './hostGuard.js';
 import { Journal } from './Journal.js';
 import { LocalSecretsManager, type LocalSecretsManagerOptions } from './LocalSecretsManager.js';
 import { operations } from './operations.js';
 import { RequestInput } from './RequestInput.js';
+import type { RotationHooks } from './RotationHooks.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const TARGET_PREFIX = 'secretsmanager.';

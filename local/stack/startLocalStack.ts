@@ -2,13 +2,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
 import { assertBindable } from '../endpoint/hostGuard.js';
-import { completeRotation, dueRotations, startScheduledRotation } from '../endpoint/rotationOperations.js';
+import { dueRotations, startScheduledRotation } from '../endpoint/rotationOperations.js';
 import {
   type LocalSecretsManagerServer,
   startSecretsManagerServer,
 } from '../endpoint/startSecretsManagerServer.js';
-import { createFunctionInvoker, type FunctionInvoker } from '../lambda/createFunctionInvoker.js';
-import { type RetryPolicy, RotationRunner, type RotationRunnerOptions } from '../runner/RotationRunner.js';
+import {
+  createFunctionInvoker,
+  type FunctionInvoker,
+  type FunctionInvokerOptions,
+} from '../lambda/createFunctionInvoker.js';
+import type { RetryPolicy } from '../runner/RetryPolicy.js';
+import { RotationRunner } from '../runner/RotationRunner.js';
+import { RotationScheduler } from '../runner/RotationScheduler.js';
 import { localRoutes } from './localRoutes.js';
 
 export interface LocalStackOptions {
@@ -34,8 +40,11 @@ export interface LocalStackOptions {
   readonly schedulerIntervalMs?: number;
   readonly clock?: () => Date;
   readonly logSink?: (line: string) => void;
-  /** Awaited after every function invocation of a rotation (invariant checks between steps). */
-  readonly afterInvocation?: RotationRunnerOptions['afterInvocation'];
+  /**
+   * Builds the invoker that runs the functions from the stack's settings. Default:
+   * `createFunctionInvoker`; a wrapper around it sees every invocation and its result.
+   */
+  readonly createInvoker?: (options: FunctionInvokerOptions) => FunctionInvoker;
   /** Called with each Secrets Manager operation served, for counting calls. */
   readonly onRequest?: (operation: string) => void;
 }
@@ -44,6 +53,7 @@ export interface LocalStack {
   readonly url: string;
   readonly secretsManager: LocalSecretsManagerServer;
   readonly runner: RotationRunner;
+  readonly scheduler: RotationScheduler;
   readonly invoker: FunctionInvoker;
   close(): Promise<void>;
 }
@@ -58,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Before the invoker and runner exist, so a refusal leaves nothing to close.
   assertBindable(host, options.allowRemote ?? false);
   let url = '';
-  const invoker = createFunctionInvoker({
+  const invoker = (options.createInvoker ?? createFunctionInvoker)({
     functionsDir: options.functionsDir ?? DEFAULT_FUNCTIONS_DIR,
     ...(options.functionTimeoutMs === undefined ? {} : { timeoutMs: options.functionTimeoutMs }),
     ...(options.reservedConcurrency === undefined
@@ -84,7 +94,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'rotations') }),
     ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
-    ...(options.afterInvocation === undefined ? {} : { afterInvocation: options.afterInvocation }),
   });
   const secretsManager = await startSecretsManagerServer({
     port: options.port ?? 4566,
@@ -102,19 +111,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   url = secretsManager.url;
   const store = secretsManager.store;
-  runner.store = {
-    completeRotation: (arn, versionId, at) => completeRotation(store, arn, versionId, at),
-    dueRotations: (now) => dueRotations(store, now),
-    startScheduledRotation: (arn) => startScheduledRotation(store, arn),
-  };
+  const scheduler = new RotationScheduler({
+    rotations: {
+      dueRotations: (now) => dueRotations(store, now),
+      startScheduledRotation: (arn) => startScheduledRotation(store, arn),
+    },
+    isRotating: (arn) => runner.isRotating(arn),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const interval = options.schedulerIntervalMs ?? 60_000;
-  if (interval > 0) runner.startScheduler(interval);
+  if (interval > 0) scheduler.start(interval);
   return {
     url,
     secretsManager,
     runner,
+    scheduler,
     invoker,
     async close() {
+      scheduler.close();
       await runner.close();
       await invoker.close();
       await secretsManager.close();

@@ -5,6 +5,9 @@
  * Writes bench/results.json and bench/fleet.svg and prints a summary.
  *
  *   npm run bench [-- --rotations 50 --fleet 100,300,1000 --cold-starts 20]
+ *
+ * Cold starts are timed on the production runtime's Node when it is installed (resolveBenchNode.ts);
+ * BENCH_NODE=/path/to/node picks another.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,11 +19,12 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
-import { startLocalEnvironment } from '../../local/stack/startLocalEnvironment.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStack.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
+import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
 import { measureBundleSizes, measureColdStarts, percentile } from './measureBundles.js';
+import { resolveBenchNode } from './resolveBenchNode.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,9 +40,18 @@ const concurrency = Number(values.concurrency);
 const say = (text: string) => process.stderr.write(`${text}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
 
-say('bundle sizes and cold starts…');
+const coldStartNode = resolveBenchNode(process.env);
+say(`bundle sizes and cold starts on Node ${coldStartNode.version} (${coldStartNode.source})…`);
+if (coldStartNode.source === 'this process') {
+  say(
+    '  not the production runtime: bash scripts/ci/install-lambda-node.sh installs it, BENCH_NODE picks a node',
+  );
+}
 const bundles = measureBundleSizes('dist');
-const coldStarts = await measureColdStarts('dist', { runs: Number(values['cold-starts']) });
+const coldStarts = await measureColdStarts('dist', {
+  runs: Number(values['cold-starts']),
+  node: coldStartNode.path,
+});
 
 const log: string[] = [];
 const operations: string[] = [];
@@ -240,6 +253,7 @@ try {
     machine: { node: process.versions.node, cpus: cpus().length, cpuModel: cpus()[0]?.model },
     bundles,
     coldStarts: {
+      node: { version: coldStartNode.version, source: coldStartNode.source },
       baseline: { medianMs: coldStarts.baseline.medianMs, p95Ms: coldStarts.baseline.p95Ms },
       functions: coldStarts.functions.map(({ samples: _s, ...f }) => f),
     },
@@ -265,7 +279,7 @@ try {
   }
   out.push(
     '',
-    `empty node process: ${coldStarts.baseline.medianMs} ms median`,
+    `empty node process: ${coldStarts.baseline.medianMs} ms median; cold starts on Node ${coldStartNode.version} (${coldStartNode.source}), rotations on Node ${process.version}`,
     '',
     '| fleet | total s | rotations/s | errors | peak DB connections | peak function MB |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -8,12 +8,13 @@
  *     [--out bench/reliability.json] [-- <vitest filters>]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLeaks } from './findLeaks.js';
+import { findLeaks } from '../../testing/leaks/findLeaks.js';
+import { LEAK_AUDIT_DIR, readLeakAudit } from '../../testing/leaks/leakAudit.js';
 import {
   formatLeakCheck,
   formatReliability,
@@ -52,7 +53,7 @@ const exitCode = await new Promise<number>((resolve) => {
       ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'FORCE_COLOR')),
       NO_COLOR: '1',
       RELIABILITY_FIGURES_DIR: figuresDir,
-      LEAK_AUDIT_DIR: auditDir,
+      [LEAK_AUDIT_DIR]: auditDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,17 +70,11 @@ const exitCode = await new Promise<number>((resolve) => {
 });
 const seconds = (performance.now() - started) / 1000;
 
-const files = readdirSync(auditDir);
-const read = (prefix: string) =>
-  files.filter((f) => f.startsWith(prefix)).map((f) => readFileSync(join(auditDir, f), 'utf8'));
-const secrets = new Set<string>();
-for (const file of read('secrets-'))
-  for (const line of file.split('\n'))
-    if (line !== '') for (const value of JSON.parse(line) as string[]) secrets.add(value);
-const logged = [...read('output-'), runOutput.join('')].join('\n');
+const { outputs, secrets } = readLeakAudit(auditDir);
+const logged = [...outputs, runOutput.join('')].join('\n');
 const leaks = findLeaks(logged, secrets);
 // A scan that saw nothing proves nothing: a whole run must have handed over logs and values.
-const auditWorked = filters.length > 0 || (secrets.size > 0 && read('output-').length > 0);
+const auditWorked = filters.length > 0 || (secrets.size > 0 && outputs.length > 0);
 if (!auditWorked) process.stderr.write('leak check: the tests handed over no logs or no secret values\n');
 const leakCheck: LeakCheck = {
   logLines: logged.split('\n').length,

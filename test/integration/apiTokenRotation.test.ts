@@ -12,9 +12,9 @@ import { seedTokenSecret } from '../../local/token-service/seedTokenSecret.js';
 import type { TokenService } from '../../local/token-service/startTokenService.js';
 import type { ServiceToken } from '../../local/token-service/TokenServiceState.js';
 import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
-import { assertNoSecretLeaks } from '../helpers/secretLeaks.js';
-import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
-import { startTestTokenService } from '../helpers/startTestTokenService.js';
+import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
+import { startTestStack, type TestStack } from '../support/startTestStack.js';
+import { startTestTokenService } from '../support/startTestTokenService.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:api-token';
 const ADMIN_TOKEN = 'lts_admin_local_only_9f3b2c71d4e8a6';

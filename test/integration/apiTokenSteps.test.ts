@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { useCapturedOutput } from '../helpers/captureOutput.js';
-import { assertNoSecretLeaks } from '../helpers/secretLeaks.js';
+import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
+import { useCapturedOutput } from '../support/captureOutput.js';
 import {
   type ApiTokenFixture,
   type ApiTokenFixtureOptions,

@@ -7,8 +7,9 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoSecretLeaks, sensitiveStrings } from '../helpers/secretLeaks.js';
-import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
+import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
+import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
+import { startTestStack, type TestStack } from '../support/startTestStack.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
 

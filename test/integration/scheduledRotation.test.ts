@@ -5,7 +5,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
+import { startTestStack, type TestStack } from '../support/startTestStack.js';
 
 let now = Date.UTC(2026, 5, 1, 12);
 let env: TestStack;
@@ -40,10 +40,10 @@ describe('scheduled rotation on the local stack', () => {
     const configured = await client.send(new DescribeSecretCommand({ SecretId: arn }));
     // 2026-06-01 is a Monday: the next Monday 03:00 is the 8th.
     expect(configured.NextRotationDate).toEqual(new Date(Date.UTC(2026, 5, 8, 3)));
-    expect(await stack.runner.runDueRotations()).toBe(0);
+    expect(await stack.scheduler.runDueRotations()).toBe(0);
 
     now = Date.UTC(2026, 5, 8, 3, 1);
-    expect(await stack.runner.runDueRotations()).toBe(1);
+    expect(await stack.scheduler.runDueRotations()).toBe(1);
     const rotation = stack.runner.rotations(arn).find((r) => r.kind === 'rotation');
     await stack.runner.waitForRotation(arn, rotation?.versionId ?? '', 20_000);
 

@@ -9,10 +9,11 @@ import { createSingleUserTarget } from '../../shared/targets/postgres/createSing
 import { loadPostgresConfig } from '../../shared/targets/postgres/PostgresConfig.js';
 import { createRandomValueTarget } from '../../shared/targets/random-value/createRandomValueTarget.js';
 import { loadRandomValueConfig } from '../../shared/targets/random-value/RandomValueConfig.js';
-import { InMemorySecretStore } from '../fakes/InMemorySecretStore.js';
-import { useCapturedOutput } from '../helpers/captureOutput.js';
-import { recordFigures } from '../helpers/recordFigures.js';
-import { assertNoSecretLeaks } from '../helpers/secretLeaks.js';
+import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
+import { useCapturedOutput } from '../support/captureOutput.js';
+import { InMemorySecretStore } from '../support/InMemorySecretStore.js';
+import { loopbackApiTokenConfig } from '../support/loopbackApiTokenConfig.js';
+import { recordFigures } from '../support/recordFigures.js';
 
 interface EventCase {
   readonly description: string;
@@ -69,15 +70,7 @@ function target(name: string, store: InMemorySecretStore): RotationTarget<unknow
       return createRandomValueTarget(loadRandomValueConfig({})) as RotationTarget<unknown>;
     case 'api-token':
       return createApiTokenTarget({
-        config: {
-          namePrefix: 'rotation',
-          provider: undefined,
-          settings: undefined,
-          policy: { allowedOrigins: ['http://127.0.0.1:*'], allowHttpLoopback: true },
-          allowedAdminSecrets: undefined,
-          allowSingleLiveWithoutAdmin: false,
-          http: { timeoutMs: 100, maxAttempts: 1, baseDelayMs: 0 },
-        },
+        config: loopbackApiTokenConfig({ timeoutMs: 100, maxAttempts: 1, baseDelayMs: 0 }),
         store,
         fetchImpl: refuse as unknown as typeof fetch,
       }) as RotationTarget<unknown>;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
 import type { TokenService } from '../../local/token-service/startTokenService.js';
 import { createRotationHandler, type RotationHandler } from '../../shared/rotation/createRotationHandler.js';
-import type { RotationStep } from '../../shared/rotation/RotationEvent.js';
+import { ROTATION_STEPS } from '../../shared/rotation/RotationEvent.js';
 import type { RotationTarget } from '../../shared/rotation/RotationTarget.js';
 import { SecretsManagerStore } from '../../shared/secrets/SecretsManagerStore.js';
 import { createApiTokenTarget } from '../../shared/targets/api-token/createApiTokenTarget.js';
@@ -19,11 +19,11 @@ import { createSingleUserTarget } from '../../shared/targets/postgres/createSing
 import { loadPostgresConfig } from '../../shared/targets/postgres/PostgresConfig.js';
 import { createRandomValueTarget } from '../../shared/targets/random-value/createRandomValueTarget.js';
 import { loadRandomValueConfig } from '../../shared/targets/random-value/RandomValueConfig.js';
-import { STEPS } from '../fakes/retryRotation.js';
-import { recordFigures } from '../helpers/recordFigures.js';
-import { startTestPostgres, type TestPostgres } from '../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
-import { startTestTokenService } from '../helpers/startTestTokenService.js';
+import { loopbackApiTokenConfig } from '../support/loopbackApiTokenConfig.js';
+import { recordFigures } from '../support/recordFigures.js';
+import { startTestPostgres, type TestPostgres } from '../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../support/startTestStack.js';
+import { startTestTokenService } from '../support/startTestTokenService.js';
 
 let env: TestStack;
 let client: SecretsManagerClient;
@@ -76,8 +76,8 @@ async function raceEverySecond(
   versionId: string,
 ): Promise<string[]> {
   const errors: string[] = [];
-  for (const step of STEPS) {
-    const event = { Step: step as RotationStep, SecretId: secretArn, ClientRequestToken: versionId };
+  for (const step of ROTATION_STEPS) {
+    const event = { Step: step, SecretId: secretArn, ClientRequestToken: versionId };
     const outcomes = await Promise.allSettled([handler(event), handler(event)]);
     for (const outcome of outcomes)
       if (outcome.status === 'rejected') errors.push((outcome.reason as Error).name);
@@ -114,15 +114,7 @@ describe('the same step invoked twice at once', () => {
     const versionId = await pendingVersion(secrets.token);
     const handler = handlerFor(
       createApiTokenTarget({
-        config: {
-          namePrefix: 'rotation',
-          provider: undefined,
-          settings: undefined,
-          policy: { allowedOrigins: ['http://127.0.0.1:*'], allowHttpLoopback: true },
-          allowedAdminSecrets: undefined,
-          allowSingleLiveWithoutAdmin: false,
-          http: { timeoutMs: 2_000, maxAttempts: 2, baseDelayMs: 10 },
-        },
+        config: loopbackApiTokenConfig({ timeoutMs: 2_000, maxAttempts: 2, baseDelayMs: 10 }),
         store: new SecretsManagerStore(client),
       }) as RotationTarget<unknown>,
     );

@@ -11,9 +11,9 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
-import { auditSecrets } from '../helpers/leakAudit.js';
-import { recordFigures } from '../helpers/recordFigures.js';
-import { startStackProcess } from '../helpers/startStackProcess.js';
+import { auditSecrets } from '../../testing/leaks/leakAudit.js';
+import { recordFigures } from '../support/recordFigures.js';
+import { startStackProcess } from '../support/startStackProcess.js';
 
 const TOTAL = 10_000;
 const WRITERS = 8;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordFigures } from '../helpers/recordFigures.js';
-import { assertNoSecretLeaks, sensitiveStrings } from '../helpers/secretLeaks.js';
+import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
+import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
+import { recordFigures } from '../support/recordFigures.js';
 import { runTrial, type TrialResult } from './faultMatrix/runTrial.js';
 import { type FaultLanes, LANE_FUNCTIONS, startFaultLanes } from './faultMatrix/startFaultLanes.js';
 import { describeFailures, summarizeTrials } from './faultMatrix/summarizeTrials.js';

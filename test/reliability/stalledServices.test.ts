@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordFigures } from '../helpers/recordFigures.js';
+import { recordFigures } from '../support/recordFigures.js';
 import { runTrial } from './faultMatrix/runTrial.js';
 import { type FaultLanes, startFaultLanes } from './faultMatrix/startFaultLanes.js';
 

@@ -6,16 +6,16 @@ import {
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RdsServer, startRdsServer } from '../../local/rds/startRdsServer.js';
 import { localTokenServiceSettings } from '../../local/token-service/localTokenServiceSettings.js';
 import type { TokenService } from '../../local/token-service/startTokenService.js';
 import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
-import { auditSecrets } from '../helpers/leakAudit.js';
-import { sensitiveStrings } from '../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../helpers/startTestStack.js';
-import { startTestTokenService } from '../helpers/startTestTokenService.js';
+import { auditSecrets } from '../../testing/leaks/leakAudit.js';
+import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
+import { type RdsServer, startRdsServer } from '../../testing/rds/startRdsServer.js';
+import { startTestPostgres, type TestPostgres } from '../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../support/startTestStack.js';
+import { startTestTokenService } from '../support/startTestTokenService.js';
 import { type AttackCase, loadAttackCorpus, type Profile } from './support/AttackCase.js';
 import { credentialsReached } from './support/credentialsReached.js';
 import { type HttpAttacker, redirectTo, startHttpAttacker } from './support/startHttpAttacker.js';

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Certificates, makeCertificates } from '../../local/postgres/makeCertificates.js';
-import { auditSecrets } from '../helpers/leakAudit.js';
+import { auditSecrets } from '../../testing/leaks/leakAudit.js';
 import { credentialsReached } from './support/credentialsReached.js';
 import { redirectTo, startHttpAttacker } from './support/startHttpAttacker.js';
 import { startPostgresAttacker } from './support/startPostgresAttacker.js';

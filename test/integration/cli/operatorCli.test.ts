@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
-import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../support/startTestStack.js';
 
 const BIN = fileURLToPath(new URL('../../../dist/cli/secrets-rotation.mjs', import.meta.url));
 const RANDOM_VALUE = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
@@ -200,7 +200,7 @@ describe('secrets-rotation against the local stack', () => {
       secrets.push('Cli-changed-elsewhere-0002');
       const broken = await cli('verify', 'services/cli/dev/db', '--json');
       expect(broken.code).toBe(1);
-      expect(JSON.parse(broken.stdout)).toMatchObject({ works: false, strategy: 'postgres-single-user' });
+      expect(JSON.parse(broken.stdout)).toMatchObject({ works: false, target: 'postgres-single-user' });
       expect(JSON.parse(broken.stdout).reason).toContain('PostgresLoginRejectedError');
     });
 
@@ -242,5 +242,19 @@ describe('secrets-rotation against the local stack', () => {
     const unreachable = await cli('status', 'x', '--endpoint-url', 'http://127.0.0.1:1');
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain('network access to Secrets Manager');
+  });
+
+  it('explains each command on its own with --help, and prints no SDK notice', async () => {
+    for (const command of ['status', 'rotate', 'cancel', 'verify', 'list']) {
+      const help = await cli(command, '--help');
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: secrets-rotation ${command}`);
+      expect(help.stdout).not.toContain('Commands:');
+    }
+    expect((await cli('verify', '--help')).stdout).toContain('postgres-alternating-users');
+    const listed = await cli('list');
+    expect(listed.code).toBe(0);
+    expect(listed.stderr).not.toContain('NodeVersionSupportWarning');
+    expect((await cli('verify', 'x', '--target', 'nope')).code).toBe(2);
   });
 });

@@ -11,11 +11,11 @@ import { RotatingPool } from '../../../consumer/RotatingPool.js';
 import { RotatingSecret } from '../../../consumer/RotatingSecret.js';
 import type { TokenService } from '../../../local/token-service/startTokenService.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
-import { captureOutput } from '../../helpers/captureOutput.js';
-import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
-import { startTestTokenService } from '../../helpers/startTestTokenService.js';
+import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import { captureOutput } from '../../support/captureOutput.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../support/startTestStack.js';
+import { startTestTokenService } from '../../support/startTestTokenService.js';
 
 let env: TestStack;
 let server: TestPostgres;

@@ -5,10 +5,10 @@ import { createRotatingPool } from '../../../consumer/createRotatingPool.js';
 import { TlsConfigError, TlsDowngradeError } from '../../../consumer/errors.js';
 import type { RotatingPool, RotatingPoolConfig } from '../../../consumer/RotatingPool.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
-import { captureOutput } from '../../helpers/captureOutput.js';
-import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import { captureOutput } from '../../support/captureOutput.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../support/startTestStack.js';
 
 let env: TestStack;
 let server: TestPostgres;

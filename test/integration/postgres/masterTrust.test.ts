@@ -1,57 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useCapturedOutput } from '../../helpers/captureOutput.js';
-import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
+import { describe, expect, it } from 'vitest';
 import {
   canLogin,
   createRole,
   MASTER_ARN,
   type PostgresFixture,
-  type PostgresFixtureOptions,
-  postgresFixture,
   SEED_VERSION,
+  usePostgresFixtures,
 } from './postgresFixture.js';
 
 // What a master secret may do for a user secret, on a real Postgres over TLS: the secret proves a
 // working login first, points at the master's own database, and names no privileged role.
 
-const output = useCapturedOutput();
-let server: TestPostgres;
-const fixtures: PostgresFixture[] = [];
-let counter = 0;
-
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-
-afterEach(() => {
-  assertNoSecretLeaks(
-    output.text(),
-    fixtures.flatMap((f) => f.passwords()),
-  );
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-async function fixture(
-  options: Omit<PostgresFixtureOptions, 'username' | 'password'> & Partial<PostgresFixtureOptions>,
-) {
-  counter += 1;
-  const created = await postgresFixture(server, {
-    username: `trust_${counter}`,
-    password: `Trust-initial-${counter}-pw-Qx7`,
-    ...options,
-  });
-  fixtures.push(created);
-  return created;
-}
+const db = usePostgresFixtures({ user: 'trust', password: (n) => `Trust-initial-${n}-pw-Qx7` });
+const { fixture, uniqueUser } = db;
 
 const masterConnects = (f: PostgresFixture) => f.gate.calls.filter((c) => c === 'connect as master').length;
 
 async function expectUntouched(f: PostgresFixture, username: string, password: string) {
-  expect(await canLogin(server, username, password)).toBe(true);
+  expect(await canLogin(db.server, username, password)).toBe(true);
   expect(f.store.snapshot()[SEED_VERSION]?.stages).toEqual(['AWSCURRENT']);
 }
 
@@ -103,11 +69,11 @@ describe.each(['single', 'alternating'] as const)('%s user with a master secret'
     });
     await f.rotate(undefined, 1);
     const current = f.login('AWSCURRENT');
-    expect(await canLogin(server, current.username, current.password)).toBe(true);
+    expect(await canLogin(db.server, current.username, current.password)).toBe(true);
   });
 
   it('refuses a secret whose port is not the master database port', async () => {
-    const f = await fixture({ strategy, master: true, secretExtra: { port: String(server.port + 1) } });
+    const f = await fixture({ strategy, master: true, secretExtra: { port: String(db.server.port + 1) } });
     await f.step('createSecret');
     await expect(f.step('setSecret')).rejects.toMatchObject({ name: 'HostMismatchError' });
     expect(f.gate.calls.filter((c) => c.startsWith('connect'))).toEqual([]);
@@ -121,7 +87,9 @@ describe.each(['single', 'alternating'] as const)('%s user with a master secret'
   ])('refuses to change %s', async (_label, attribute) => {
     const f = await fixture({ strategy, master: true });
     const real = f.login('AWSCURRENT');
-    await server.admin((c) => c.query(`ALTER ROLE ${c.escapeIdentifier(real.username)} WITH ${attribute}`));
+    await db.server.admin((c) =>
+      c.query(`ALTER ROLE ${c.escapeIdentifier(real.username)} WITH ${attribute}`),
+    );
     await f.step('createSecret');
 
     await expect(f.step('setSecret')).rejects.toMatchObject({
@@ -136,8 +104,8 @@ describe.each(['single', 'alternating'] as const)('%s user with a master secret'
     async (predefined) => {
       const f = await fixture({ strategy, master: true });
       const real = f.login('AWSCURRENT');
-      const middle = `middle_${counter}`;
-      await server.admin(async (c) => {
+      const middle = uniqueUser('middle');
+      await db.server.admin(async (c) => {
         await c.query(`CREATE ROLE ${c.escapeIdentifier(middle)} NOLOGIN`);
         await c.query(`GRANT ${predefined} TO ${c.escapeIdentifier(middle)}`);
         await c.query(`GRANT ${c.escapeIdentifier(middle)} TO ${c.escapeIdentifier(real.username)}`);
@@ -162,7 +130,7 @@ describe.each(['single', 'alternating'] as const)('%s user with a master secret'
 
     // ...but the master never changes its own role through another secret.
     await expect(f.step('setSecret')).rejects.toMatchObject({ name: 'PrivilegedRoleError' });
-    expect(await canLogin(server, master.username, master.password)).toBe(true);
+    expect(await canLogin(db.server, master.username, master.password)).toBe(true);
   });
 });
 
@@ -177,7 +145,7 @@ describe('an RDS-managed master secret (username and password only)', () => {
       hostlessMaster: true,
       database: async (arn) => {
         lookups.push(arn);
-        return { host: server.host, port: server.port, dbname: 'postgres' };
+        return { host: db.server.host, port: db.server.port, dbname: 'postgres' };
       },
     });
     await f.rotate(undefined, 1);
@@ -185,7 +153,7 @@ describe('an RDS-managed master secret (username and password only)', () => {
     expect(lookups).toContain(instanceArn);
     const current = f.login('AWSCURRENT');
     expect(current.username).toMatch(/_clone$/);
-    expect(await canLogin(server, current.username, current.password)).toBe(true);
+    expect(await canLogin(db.server, current.username, current.password)).toBe(true);
   });
 
   it('without a host or an aws:rds tag the master is refused: its database is unknown', async () => {
@@ -206,7 +174,7 @@ describe('an RDS-managed master secret (username and password only)', () => {
       masterTags: { 'aws:rds:primaryDBClusterArn': 'arn:aws:rds:us-east-1:000000000000:cluster:orders' },
       database: async () => ({
         host: 'orders.cluster-abc.us-east-1.rds.amazonaws.com',
-        port: server.port,
+        port: db.server.port,
         dbname: undefined,
       }),
     });
@@ -219,14 +187,14 @@ describe('an RDS-managed master secret (username and password only)', () => {
 
 describe('alternating users: a look-alike clone name proves nothing', () => {
   it("refuses a login named like another role's clone that is not a member of it", async () => {
-    const victim = `victim_${counter}`;
-    await createRole(server, victim, 'Victim-password-123');
+    const victim = uniqueUser('victim');
+    await createRole(db.server, victim, 'Victim-password-123');
     // The attacker's own role happens to be named "<victim>_clone"; it logs in, but is no clone.
     const f = await fixture({ strategy: 'alternating', master: true, username: `${victim}_clone` });
     await f.step('createSecret');
 
     await expect(f.step('setSecret')).rejects.toMatchObject({ name: 'UnprovenSecretError' });
     expect(masterConnects(f)).toBe(0);
-    expect(await canLogin(server, victim, 'Victim-password-123')).toBe(true);
+    expect(await canLogin(db.server, victim, 'Victim-password-123')).toBe(true);
   });
 });

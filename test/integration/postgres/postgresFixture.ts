@@ -1,28 +1,21 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  createRotationHandler,
-  type RotationHandler,
-} from '../../../shared/rotation/createRotationHandler.js';
-import type { RotationStep } from '../../../shared/rotation/RotationEvent.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { SecretsManagerCallError } from '../../../shared/secrets/errors.js';
 import type { SecretStore } from '../../../shared/secrets/SecretStore.js';
 import { createPostgresConnector } from '../../../shared/targets/postgres/connectPostgres.js';
 import { createAlternatingUsersTarget } from '../../../shared/targets/postgres/createAlternatingUsersTarget.js';
 import { createSingleUserTarget } from '../../../shared/targets/postgres/createSingleUserTarget.js';
-import type { PostgresTargetDependencies } from '../../../shared/targets/postgres/PostgresAccess.js';
 import { loadPostgresConfig } from '../../../shared/targets/postgres/PostgresConfig.js';
 import type { PostgresConnector, PostgresSession } from '../../../shared/targets/postgres/PostgresSession.js';
 import type { DatabaseLookup, TopologyCheck } from '../../../shared/targets/postgres/rdsTopology.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
-import { CrashGate } from '../../fakes/CrashGate.js';
-import { InMemorySecretStore } from '../../fakes/InMemorySecretStore.js';
-import { retryRotation } from '../../fakes/retryRotation.js';
-import type { TestPostgres } from '../../helpers/startTestPostgres.js';
+import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import type { CrashGate, CrashPoint } from '../../support/CrashGate.js';
+import { useCapturedOutput } from '../../support/captureOutput.js';
+import { createRotationHarness, type RotationHarness } from '../../support/createRotationHarness.js';
+import type { InMemorySecretStore } from '../../support/InMemorySecretStore.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
 
-export { STEPS } from '../../fakes/retryRotation.js';
-export const SEED_VERSION = '0a0b0c0d-1111-4222-8333-444455556666';
-export const VERSION_1 = '3f1c2b9a-7d4e-4c1a-9b8e-2f6d5a4c3b21';
-export const VERSION_2 = '9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+export { SEED_VERSION, STEPS, VERSION_1, VERSION_2 } from '../../support/createRotationHarness.js';
 export const MASTER_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:rds!db-master-AbCdEf';
 
 export type Strategy = 'single' | 'alternating';
@@ -46,22 +39,16 @@ export interface PostgresFixtureOptions {
   readonly database?: DatabaseLookup;
   readonly secretExtra?: Record<string, unknown>;
   readonly env?: Record<string, string>;
-  readonly crashAt?: { readonly index: number; readonly when: 'before' | 'after' };
+  readonly crashAt?: CrashPoint;
   readonly topology?: TopologyCheck;
   /** Skip creating the database role (for "user missing" cases). */
   readonly noRole?: boolean;
 }
 
-export interface PostgresFixture {
-  readonly store: InMemorySecretStore;
-  readonly gate: CrashGate;
-  readonly handler: RotationHandler;
+export interface PostgresFixture extends RotationHarness {
   readonly masterPassword: string | undefined;
   /** The master secret's stored value. */
   masterSecret(): string | undefined;
-  step(step: RotationStep, versionId?: string): Promise<void>;
-  rotate(versionId?: string, maxAttempts?: number): Promise<number>;
-  begin(versionId: string): void;
   login(stage: string): { username: string; password: string };
   /** Every password stored in any version, for leak scans. */
   passwords(): string[];
@@ -151,7 +138,6 @@ export async function postgresFixture(
   server: TestPostgres,
   options: PostgresFixtureOptions,
 ): Promise<PostgresFixture> {
-  const store = new InMemorySecretStore();
   const extra = new Map<string, string>();
   let masterPassword: string | undefined;
   const location = options.hostlessMaster === true ? {} : { host: server.host, port: server.port };
@@ -178,9 +164,9 @@ export async function postgresFixture(
   } else if (options.masterValue !== undefined) {
     extra.set(MASTER_ARN, JSON.stringify({ ...location, ...options.masterValue }));
   }
-  store.addVersion(
-    SEED_VERSION,
-    JSON.stringify({
+  const config = loadPostgresConfig({ PG_CA_FILE: server.caFile, ...options.env });
+  const harness = createRotationHarness({
+    seed: JSON.stringify({
       engine: 'postgres',
       host: server.host,
       port: String(server.port),
@@ -191,45 +177,30 @@ export async function postgresFixture(
       ...(options.master === true || options.masterValue !== undefined ? { masterarn: MASTER_ARN } : {}),
       ...options.secretExtra,
     }),
-    ['AWSCURRENT'],
-  );
-
-  const gate = new CrashGate(options.crashAt);
-  const config = loadPostgresConfig({ PG_CA_FILE: server.caFile, ...options.env });
-  const gatedStore = gate.store(withExtraSecrets(store, extra, options.masterTags ?? {}));
-  const deps: PostgresTargetDependencies = {
-    config,
-    store: gatedStore,
-    connect: gatedConnector(
-      gate,
-      createPostgresConnector({ ca: config.ca, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
-    ),
-    topology: options.topology ?? (async () => ({ together: false, reason: 'no RDS in this test' })),
-    database: options.database ?? (async () => undefined),
-  };
-  const target =
-    options.strategy === 'single' ? createSingleUserTarget(deps) : createAlternatingUsersTarget(deps);
-  const handler = createRotationHandler({
-    store: gatedStore,
-    target,
-    logger: new Logger({ serviceName: 'postgres-test' }),
+    secrets: (store) => withExtraSecrets(store, extra, options.masterTags ?? {}),
+    target: ({ store, gate }) => {
+      const deps = {
+        config,
+        store,
+        connect: gatedConnector(
+          gate,
+          createPostgresConnector({ ca: config.ca, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
+        ),
+        topology: options.topology ?? (async () => ({ together: false, reason: 'no RDS in this test' })),
+        database: options.database ?? (async () => undefined),
+      };
+      return options.strategy === 'single'
+        ? createSingleUserTarget(deps)
+        : createAlternatingUsersTarget(deps);
+    },
+    serviceName: 'postgres-test',
+    ...(options.crashAt === undefined ? {} : { crashAt: options.crashAt }),
   });
-  const step = async (name: RotationStep, versionId = VERSION_1) => {
-    gate.nextInvocation();
-    await handler({ Step: name, SecretId: store.arn, ClientRequestToken: versionId });
-  };
-  const begin = (versionId: string) => void store.addVersion(versionId, undefined, ['AWSPENDING']);
-  begin(VERSION_1);
+  const { store } = harness;
   return {
-    store,
-    gate,
-    handler,
+    ...harness,
     masterPassword,
     masterSecret: () => extra.get(MASTER_ARN),
-    step,
-    begin,
-    rotate: (versionId = VERSION_1, maxAttempts = 3) =>
-      retryRotation((name) => step(name, versionId), maxAttempts),
     login(stage) {
       const value = JSON.parse(store.valueAt(stage) ?? '{}') as { username: string; password: string };
       return { username: value.username, password: value.password };
@@ -242,6 +213,72 @@ export async function postgresFixture(
           found.add((JSON.parse(version.value) as { password: string }).password);
       }
       return [...found];
+    },
+  };
+}
+
+export interface PostgresFixtures {
+  /** The calling file's server, started before its first test. */
+  readonly server: TestPostgres;
+  /** What the current test wrote to stdout and stderr. */
+  readonly output: { text(): string };
+  /** A name no other user of this file has: `<base>_<n>`. */
+  uniqueUser(base?: string): string;
+  /** A fixture on the server, with a user and password of its own unless `options` name them. */
+  fixture(
+    options: Omit<PostgresFixtureOptions, 'username' | 'password'> & Partial<PostgresFixtureOptions>,
+  ): Promise<PostgresFixture>;
+}
+
+/**
+ * A Postgres server for the calling test file and fixtures on it. No password any fixture stored or
+ * generated may appear in a test's output, nor in the server's statement log.
+ */
+export function usePostgresFixtures(naming: {
+  readonly user: string;
+  readonly password: (n: number) => string;
+}): PostgresFixtures {
+  const output = useCapturedOutput();
+  let server: TestPostgres | undefined;
+  const fixtures: PostgresFixture[] = [];
+  let counter = 0;
+  const passwords = () => fixtures.flatMap((f) => f.passwords());
+  const started = (): TestPostgres => {
+    if (server === undefined) throw new Error('the Postgres server starts before the first test');
+    return server;
+  };
+  const uniqueUser = (base = naming.user) => {
+    counter += 1;
+    return `${base}_${counter}`;
+  };
+
+  beforeAll(async () => {
+    server = await startTestPostgres();
+  }, 60_000);
+  afterEach(() => assertNoSecretLeaks(output.text(), passwords()));
+  afterAll(async () => {
+    try {
+      if (server !== undefined) assertNoSecretLeaks(server.serverLog(), passwords());
+    } finally {
+      await server?.close();
+    }
+  });
+
+  return {
+    get server() {
+      return started();
+    },
+    output,
+    uniqueUser,
+    async fixture(options) {
+      const username = uniqueUser();
+      const created = await postgresFixture(started(), {
+        username,
+        password: naming.password(counter),
+        ...options,
+      });
+      fixtures.push(created);
+      return created;
     },
   };
 }

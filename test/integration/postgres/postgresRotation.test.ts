@@ -5,10 +5,11 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RdsServer, startRdsServer } from '../../../local/rds/startRdsServer.js';
-import { assertNoSecretLeaks, sensitiveStrings } from '../../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import { sensitiveStrings } from '../../../testing/leaks/sensitiveStrings.js';
+import { type RdsServer, startRdsServer } from '../../../testing/rds/startRdsServer.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../support/startTestStack.js';
 import { canLogin, createRole } from './postgresFixture.js';
 
 const FUNCTION = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;

@@ -1,73 +1,31 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useCapturedOutput } from '../../helpers/captureOutput.js';
-import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   canLogin,
   type PostgresFixture,
-  type PostgresFixtureOptions,
   postgresFixture,
   SEED_VERSION,
   STEPS,
   type Strategy,
+  usePostgresFixtures,
   VERSION_1,
   VERSION_2,
 } from './postgresFixture.js';
 
-const output = useCapturedOutput();
-let server: TestPostgres;
-const fixtures: PostgresFixture[] = [];
-let userCounter = 0;
+const db = usePostgresFixtures({ user: 'app', password: (n) => `Initial-${n}-pw-Zq8` });
+const { output, fixture, uniqueUser } = db;
 
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-
-afterEach(() => {
-  // No password, stored or generated, in this test's output.
-  assertNoSecretLeaks(
-    output.text(),
-    fixtures.flatMap((f) => f.passwords()),
-  );
+afterAll(() => {
+  // The server logged every statement (checked for plaintext passwords when it closes).
+  expect(db.server.serverLog()).toContain('ALTER ROLE');
 });
-
-afterAll(async () => {
-  try {
-    // The server logged every statement: no plaintext password may be among them.
-    expect(server.serverLog()).toContain('ALTER ROLE');
-    assertNoSecretLeaks(
-      server.serverLog(),
-      fixtures.flatMap((f) => f.passwords()),
-    );
-  } finally {
-    await server?.close();
-  }
-});
-
-function uniqueUser(base = 'app'): string {
-  userCounter += 1;
-  return `${base}_${userCounter}`;
-}
-
-async function fixture(
-  options: Omit<PostgresFixtureOptions, 'username' | 'password'> & Partial<PostgresFixtureOptions>,
-) {
-  const created = await postgresFixture(server, {
-    username: uniqueUser(),
-    password: `Initial-${userCounter}-pw-Zq8`,
-    ...options,
-  });
-  fixtures.push(created);
-  return created;
-}
 
 /** The invariant after a rotation: AWSCURRENT logs in; for single user AWSPREVIOUS no longer does, for alternating it still does. */
 async function expectRotated(f: PostgresFixture, strategy: Strategy): Promise<void> {
   const current = f.login('AWSCURRENT');
   const previous = f.login('AWSPREVIOUS');
   expect(f.store.snapshot()[VERSION_1]?.stages).toContain('AWSCURRENT');
-  expect(await canLogin(server, current.username, current.password)).toBe(true);
-  expect(await canLogin(server, previous.username, previous.password)).toBe(strategy === 'alternating');
+  expect(await canLogin(db.server, current.username, current.password)).toBe(true);
+  expect(await canLogin(db.server, previous.username, previous.password)).toBe(strategy === 'alternating');
   if (strategy === 'alternating') expect(current.username).toBe(`${previous.username}_clone`);
   else expect(current.username).toBe(previous.username);
 }
@@ -82,7 +40,7 @@ describe.each(['single', 'alternating'] as const)(
 
       await expectRotated(f, strategy);
       const stored = JSON.parse(f.store.valueAt('AWSCURRENT') ?? '{}') as Record<string, unknown>;
-      expect(stored['port']).toBe(String(server.port));
+      expect(stored['port']).toBe(String(db.server.port));
       expect(stored['dbInstanceIdentifier']).toBe('orders-db');
     });
 
@@ -155,7 +113,7 @@ describe('connections', () => {
       let open = -1;
       for (let attempt = 0; attempt < 20 && open !== 0; attempt++) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-        open = await server.admin(
+        open = await db.server.admin(
           async (c) =>
             (
               await c.query<{ n: number }>(
@@ -191,7 +149,7 @@ describe('single user', () => {
     await f.rotate(next, 1);
 
     const current = f.login('AWSCURRENT');
-    expect(await canLogin(server, current.username, current.password)).toBe(true);
+    expect(await canLogin(db.server, current.username, current.password)).toBe(true);
     expect(output.text()).toContain('"loggedInWith":"AWSPREVIOUS"');
   });
 
@@ -229,14 +187,14 @@ describe('alternating users', () => {
 
     const current = f.login('AWSCURRENT');
     expect(current.username).toBe(clone.username.replace(/_clone$/, ''));
-    expect(await canLogin(server, current.username, current.password)).toBe(true);
-    expect(await canLogin(server, clone.username, clone.password)).toBe(true);
+    expect(await canLogin(db.server, current.username, current.password)).toBe(true);
+    expect(await canLogin(db.server, clone.username, clone.password)).toBe(true);
   });
 
   it('makes objects created by either login owned by the original, so migrations keep working', async () => {
     const f = await fixture({ strategy: 'alternating', master: true });
     const original = f.login('AWSCURRENT');
-    await server.admin((c) =>
+    await db.server.admin((c) =>
       c.query(
         `CREATE SCHEMA ${c.escapeIdentifier(`${original.username}_s`)} AUTHORIZATION ${c.escapeIdentifier(original.username)}`,
       ),
@@ -246,12 +204,12 @@ describe('alternating users', () => {
     const pg = await import('pg');
     const as = async (login: { username: string; password: string }, sql: string) => {
       const client = new pg.default.Client({
-        host: server.host,
-        port: server.port,
+        host: db.server.host,
+        port: db.server.port,
         user: login.username,
         password: login.password,
         database: 'postgres',
-        ssl: { ca: server.caPem },
+        ssl: { ca: db.server.caPem },
       });
       await client.connect();
       try {
@@ -277,7 +235,7 @@ describe('alternating users', () => {
     await f.rotate(VERSION_1, 1);
     const clone = f.login('AWSCURRENT').username;
     const original = f.login('AWSPREVIOUS').username;
-    await server.admin(async (c) => {
+    await db.server.admin(async (c) => {
       await c.query(`REVOKE ${c.escapeIdentifier(original)} FROM ${c.escapeIdentifier(clone)}`);
       await c.query('CREATE ROLE drift_extra_role NOLOGIN').catch(() => undefined);
       await c.query(`GRANT drift_extra_role TO ${c.escapeIdentifier(clone)}`);
@@ -286,7 +244,7 @@ describe('alternating users', () => {
 
     await f.rotate(VERSION_2, 1);
 
-    const members = await server.admin(async (c) =>
+    const members = await db.server.admin(async (c) =>
       (
         await c.query(
           `SELECT b.rolname FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1 ORDER BY 1`,
@@ -303,7 +261,7 @@ describe('alternating users', () => {
     await f.step('createSecret');
     await f.step('setSecret');
     const clone = f.login('AWSPENDING').username;
-    await server.admin((c) => c.query(`ALTER ROLE ${c.escapeIdentifier(clone)} RESET role`));
+    await db.server.admin((c) => c.query(`ALTER ROLE ${c.escapeIdentifier(clone)} RESET role`));
 
     await expect(f.step('testSecret')).rejects.toMatchObject({ name: 'PostgresCheckFailedError' });
     await f.step('setSecret');
@@ -319,7 +277,7 @@ describe('alternating users', () => {
 
     await f.rotate(VERSION_1, 1);
 
-    const rows = await server.admin(
+    const rows = await db.server.admin(
       async (c) =>
         (
           await c.query('SELECT rolname, rolvaliduntil FROM pg_roles WHERE rolname = ANY($1)', [
@@ -341,7 +299,7 @@ describe('bad inputs get a named error and change nothing', () => {
     login: { username: string; password: string },
     works: boolean,
   ) {
-    expect(await canLogin(server, login.username, login.password)).toBe(works);
+    expect(await canLogin(db.server, login.username, login.password)).toBe(works);
     expect(f.store.snapshot()[SEED_VERSION]?.stages).toEqual(['AWSCURRENT']);
   }
 
@@ -383,7 +341,11 @@ describe('bad inputs get a named error and change nothing', () => {
 
   it('a master without privileges', async () => {
     const powerless = uniqueUser('powerless');
-    await postgresFixture(server, { strategy: 'single', username: powerless, password: 'Powerless-pw-1234' });
+    await postgresFixture(db.server, {
+      strategy: 'single',
+      username: powerless,
+      password: 'Powerless-pw-1234',
+    });
     const f = await fixture({
       strategy: 'alternating',
       masterValue: { username: powerless, password: 'Powerless-pw-1234' },
@@ -396,7 +358,7 @@ describe('bad inputs get a named error and change nothing', () => {
       sqlState: '42501',
     });
     expect(
-      await server.admin(
+      await db.server.admin(
         async (c) =>
           (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [pending.username])).rowCount,
       ),
@@ -418,7 +380,7 @@ describe('bad inputs get a named error and change nothing', () => {
       strategy: 'alternating',
       masterValue: {
         username: 'postgres',
-        password: server.superuser.password,
+        password: db.server.superuser.password,
         host: 'other-db.example.internal',
       },
     });

@@ -1,7 +1,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RdsServer, startRdsServer } from '../../../local/rds/startRdsServer.js';
 import { rdsTopologyCheck } from '../../../shared/targets/postgres/rdsTopology.js';
+import { type RdsServer, startRdsServer } from '../../../testing/rds/startRdsServer.js';
 
 let rds: RdsServer;
 let client: RDSClient;

@@ -5,7 +5,7 @@ import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteBindRefusedError } from '../../../local/endpoint/errors.js';
 import { startSecretsManagerServer } from '../../../local/endpoint/startSecretsManagerServer.js';
-import { rawRequest } from '../rawRequest.js';
+import { rawRequest } from '../../support/rawRequest.js';
 import { startEndpoint, uniqueName } from './endpointFixture.js';
 
 const operations: string[] = [];

@@ -8,7 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStackProcess } from '../../helpers/startStackProcess.js';
+import { startStackProcess } from '../../support/startStackProcess.js';
 import { startEndpoint, token } from './endpointFixture.js';
 
 const dirs: string[] = [];

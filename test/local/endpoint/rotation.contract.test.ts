@@ -10,8 +10,8 @@ import {
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RotationRequest } from '../../../local/endpoint/RotationHooks.js';
 import { dueRotations, startScheduledRotation } from '../../../local/endpoint/rotationOperations.js';
-import type { RotationRequest } from '../../../local/secrets-manager/RotationHooks.js';
 import { moveStage, putVersion, startEndpoint, token, uniqueName } from './endpointFixture.js';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
@@ -59,18 +59,22 @@ async function secret() {
 const stagesOf = async (name: string) =>
   (await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {};
 
+/** RotateSecret with a 30-day schedule; the rotation's token is token(2). */
+const rotateEvery30Days = (name: string) =>
+  endpoint.client.send(
+    new RotateSecretCommand({
+      SecretId: name,
+      RotationLambdaARN: FUNCTION,
+      RotationRules: { AutomaticallyAfterDays: 30 },
+      ClientRequestToken: token(2),
+    }),
+  );
+
 describe('RotateSecret', () => {
   it('stores the configuration, stages a value-less AWSPENDING version named by the token, and hands it over', async () => {
     const { name, arn } = await secret();
 
-    const out = await endpoint.client.send(
-      new RotateSecretCommand({
-        SecretId: name,
-        RotationLambdaARN: FUNCTION,
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        ClientRequestToken: token(2),
-      }),
-    );
+    const out = await rotateEvery30Days(name);
 
     expect(out.VersionId).toBe(token(2));
     expect(await stagesOf(name)).toEqual({ [token(1)]: ['AWSCURRENT'], [token(2)]: ['AWSPENDING'] });
@@ -90,8 +94,21 @@ describe('RotateSecret', () => {
         functionArn: FUNCTION,
         rotateImmediately: true,
         trigger: 'api',
+        complete: expect.any(Function),
       },
     ]);
+  });
+
+  it('records a rotation the runner completed: LastRotatedDate, and the next date counted from it', async () => {
+    const { name } = await secret();
+    await rotateEvery30Days(name);
+    const finishedAt = now + 3_600_000;
+
+    requests[0]?.complete(new Date(finishedAt));
+
+    const described = await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }));
+    expect(described.LastRotatedDate).toEqual(new Date(finishedAt));
+    expect(described.NextRotationDate).toEqual(new Date(finishedAt + 30 * 86_400_000));
   });
 
   it('lets the placeholder be filled once by PutSecretValue', async () => {

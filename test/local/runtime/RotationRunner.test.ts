@@ -1,12 +1,16 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RotationRequest } from '../../../local/endpoint/RotationHooks.js';
 import type { FunctionInvoker, InvocationResult } from '../../../local/lambda/createFunctionInvoker.js';
-import { RotationRunner, type RotationStore } from '../../../local/runner/RotationRunner.js';
-import type { RotationRequest } from '../../../local/secrets-manager/RotationHooks.js';
+import { RotationRunner } from '../../../local/runner/RotationRunner.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf';
 const VERSION = '3f1c2b9a-7d4e-4c1a-9b8e-2f6d5a4c3b21';
 
-function request(overrides: Partial<RotationRequest> = {}): RotationRequest {
+/** A rotation request as the endpoint makes it; `completed` lists the rotations it was told finished. */
+function request(overrides: Partial<RotationRequest> = {}, completed: string[] = []): RotationRequest {
   return {
     secretArn: ARN,
     secretName: 'app/db',
@@ -14,6 +18,7 @@ function request(overrides: Partial<RotationRequest> = {}): RotationRequest {
     functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:random-value',
     rotateImmediately: true,
     trigger: 'api',
+    complete: () => void completed.push(`${ARN}:${VERSION}`),
     ...overrides,
   };
 }
@@ -43,38 +48,22 @@ function fakeInvoker(failures: string[] = []) {
   return { invoker, events };
 }
 
-function fakeStore(due: string[] = []) {
-  const completed: string[] = [];
-  const scheduled: string[] = [];
-  const store: RotationStore = {
-    completeRotation: (arn, versionId) => void completed.push(`${arn}:${versionId}`),
-    dueRotations: () => due.map((secretArn) => ({ secretArn, functionArn: 'f' })),
-    startScheduledRotation: async (arn) => {
-      scheduled.push(arn);
-      return VERSION;
-    },
-  };
-  return { store, completed, scheduled };
-}
-
-function runner(invoker: FunctionInvoker, store: RotationStore, maxAttempts = 3) {
-  const r = new RotationRunner({
+function runner(invoker: FunctionInvoker, maxAttempts = 3) {
+  return new RotationRunner({
     invoker,
     region: 'us-east-1',
     accountId: '000000000000',
     retry: { maxAttempts, baseDelayMs: 5 },
   });
-  r.store = store;
-  return r;
 }
 
 describe('RotationRunner', () => {
   it('runs the four steps in order with one token and one RotationToken, then completes the rotation', async () => {
     const { invoker, events } = fakeInvoker();
-    const { store, completed } = fakeStore();
-    const r = runner(invoker, store);
+    const completed: string[] = [];
+    const r = runner(invoker);
 
-    await r.onRotateSecret(request());
+    await r.onRotateSecret(request({}, completed));
     await r.waitForRotation(ARN, VERSION, 2_000);
 
     expect(events.map((e) => e.event['Step'])).toEqual([
@@ -93,7 +82,7 @@ describe('RotationRunner', () => {
 
   it('retries from createSecret after a failed step and records both attempts', async () => {
     const { invoker, events } = fakeInvoker(['setSecret']);
-    const r = runner(invoker, fakeStore().store);
+    const r = runner(invoker);
 
     await r.onRotateSecret(request());
     await r.waitForRotation(ARN, VERSION, 2_000);
@@ -115,10 +104,10 @@ describe('RotationRunner', () => {
 
   it('gives up after the last attempt, publishes RotationFailed and does not complete the rotation', async () => {
     const { invoker } = fakeInvoker(['testSecret', 'testSecret']);
-    const { store, completed } = fakeStore();
-    const r = runner(invoker, store, 2);
+    const completed: string[] = [];
+    const r = runner(invoker, 2);
 
-    await r.onRotateSecret(request());
+    await r.onRotateSecret(request({}, completed));
 
     await expect(r.waitForRotation(ARN, VERSION, 2_000)).rejects.toThrow('StepError: testSecret failed');
     expect(completed).toEqual([]);
@@ -128,7 +117,7 @@ describe('RotationRunner', () => {
 
   it('runs only testSecret for a configuration test and rejects when it fails', async () => {
     const { invoker, events } = fakeInvoker(['testSecret']);
-    const r = runner(invoker, fakeStore().store);
+    const r = runner(invoker);
 
     await expect(r.onRotateSecret(request({ rotateImmediately: false }))).rejects.toThrow(
       'testSecret failed',
@@ -146,22 +135,41 @@ describe('RotationRunner', () => {
 
   it('runs one rotation per secret at a time', async () => {
     const { invoker, events } = fakeInvoker();
-    const r = runner(invoker, fakeStore().store);
+    const r = runner(invoker);
 
     await r.onRotateSecret(request());
+    expect(r.isRotating(ARN)).toBe(true);
     await r.onRotateSecret(request());
     await r.waitForRotation(ARN, VERSION, 2_000);
     await r.close();
 
     expect(events).toHaveLength(4);
+    expect(r.isRotating(ARN)).toBe(false);
   });
 
-  it('starts the rotations the store reports as due', async () => {
-    const { invoker } = fakeInvoker();
-    const { store, scheduled } = fakeStore([ARN, `${ARN}2`]);
-    const r = runner(invoker, store);
+  it('appends finished records, errors included, and events to its data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runner-'));
+    const { invoker } = fakeInvoker(['testSecret']);
+    const r = new RotationRunner({ invoker, region: 'us-east-1', accountId: '000000000000', dataDir });
 
-    expect(await r.runDueRotations()).toBe(2);
-    expect(scheduled).toEqual([ARN, `${ARN}2`]);
+    await expect(r.onRotateSecret(request({ rotateImmediately: false }))).rejects.toThrow();
+
+    const lines = (file: string) =>
+      readFileSync(join(dataDir, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines('rotations.jsonl')).toMatchObject([
+      {
+        kind: 'configuration-test',
+        outcome: 'failed',
+        error: { type: 'StepError', message: 'testSecret failed' },
+      },
+    ]);
+    expect(lines('events.jsonl').map((e) => (e['detail'] as { eventName: string }).eventName)).toEqual([
+      'TestRotationStarted',
+      'TestRotationFailed',
+    ]);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFunctionInvoker, type FunctionInvoker } from '../../../local/lambda/createFunctionInvoker.js';
 import { FunctionNotFoundError } from '../../../local/lambda/errors.js';
 
-const functionsDir = fileURLToPath(new URL('../../fixtures/functions', import.meta.url));
+const functionsDir = fileURLToPath(new URL('../../support/functions', import.meta.url));
 let invoker: FunctionInvoker;
 
 beforeAll(() => {

@@ -1,25 +1,12 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  startTokenService,
-  type TokenService,
-  type TokenServiceOptions,
-} from '../../../local/token-service/startTokenService.js';
+import { describe, expect, it } from 'vitest';
+import type { TokenService } from '../../../local/token-service/startTokenService.js';
+import { useTokenServices } from '../../support/startTestTokenService.js';
 
 const ADMIN = 'lts_admin_for_tests_only_0001';
-const running: TokenService[] = [];
-
-async function service(options: TokenServiceOptions = {}): Promise<TokenService> {
-  const started = await startTokenService({ port: 0, adminTokens: [ADMIN], ...options });
-  running.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.close();
-});
+const service = useTokenServices({ adminTokens: [ADMIN] });
 
 async function call(s: TokenService, method: string, path: string, token?: string, body?: unknown) {
   const response = await fetch(`${s.url}${path}`, {
@@ -99,7 +86,6 @@ describe('the local token service', () => {
       const first = await service({ dataDir });
       const issued = await call(first, 'POST', '/v1/tokens', ADMIN, { name: 'kept' });
       await first.close();
-      running.splice(running.indexOf(first), 1);
 
       const second = await service({ dataDir });
       expect((await call(second, 'GET', '/v1/me', issued.body['token'])).status).toBe(200);

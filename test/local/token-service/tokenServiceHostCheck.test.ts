@@ -1,24 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RemoteBindRefusedError } from '../../../local/endpoint/errors.js';
-import {
-  startTokenService,
-  type TokenService,
-  type TokenServiceOptions,
-} from '../../../local/token-service/startTokenService.js';
-import { rawRequest } from '../rawRequest.js';
+import { startTokenService, type TokenService } from '../../../local/token-service/startTokenService.js';
+import { rawRequest } from '../../support/rawRequest.js';
+import { useTokenServices } from '../../support/startTestTokenService.js';
 
 const ADMIN = 'lts_admin_for_host_tests_0001';
-const running: TokenService[] = [];
-
-async function service(options: TokenServiceOptions = {}): Promise<TokenService> {
-  const started = await startTokenService({ port: 0, adminTokens: [ADMIN], ...options });
-  running.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.close();
-});
+const service = useTokenServices({ adminTokens: [ADMIN] });
 
 function issueWithHost(s: TokenService, host: string | null) {
   return rawRequest(s.url, {

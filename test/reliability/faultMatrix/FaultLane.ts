@@ -1,5 +1,5 @@
 import { ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { FaultKind, FaultPlan } from '../../../local/faults/FaultPlan.js';
+import type { FaultKind, FaultPlan } from '../../../testing/faults/FaultPlan.js';
 
 /** One secret set up for one trial, with the invariants its kind of rotation must keep. */
 export interface TrialSubject {

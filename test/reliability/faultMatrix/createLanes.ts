@@ -3,8 +3,6 @@ import {
   GetSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { FAULT_KINDS, FaultPlan } from '../../../local/faults/FaultPlan.js';
-import { type FaultProxy, startFaultProxy } from '../../../local/faults/startFaultProxy.js';
 import type { LocalPostgres } from '../../../local/postgres/startLocalPostgres.js';
 import { seedTokenSecret } from '../../../local/token-service/seedTokenSecret.js';
 import type { TokenService } from '../../../local/token-service/startTokenService.js';
@@ -12,8 +10,10 @@ import { generatePassword } from '../../../shared/passwords/generatePassword.js'
 import { loadPasswordPolicy } from '../../../shared/passwords/PasswordPolicy.js';
 import { tokenNameFamily } from '../../../shared/targets/api-token/tokenNameFamily.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
-import { auditSecrets } from '../../helpers/leakAudit.js';
-import { sensitiveStrings } from '../../helpers/secretLeaks.js';
+import { FAULT_KINDS, FaultPlan } from '../../../testing/faults/FaultPlan.js';
+import { type FaultProxy, startFaultProxy } from '../../../testing/faults/startFaultProxy.js';
+import { auditSecrets } from '../../../testing/leaks/leakAudit.js';
+import { sensitiveStrings } from '../../../testing/leaks/sensitiveStrings.js';
 import { completedViolations, type FaultLane, type TrialSubject, versionViolations } from './FaultLane.js';
 
 export interface LaneServices {

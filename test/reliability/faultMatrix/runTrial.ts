@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { FaultHit, FaultKind } from '../../../local/faults/FaultPlan.js';
+import type { FunctionInvoker } from '../../../local/lambda/createFunctionInvoker.js';
 import type { RotationRunner } from '../../../local/runner/RotationRunner.js';
+import type { FaultHit, FaultKind } from '../../../testing/faults/FaultPlan.js';
 import type { FaultLane, TrialSubject } from './FaultLane.js';
 
 export interface TrialResult {
@@ -21,7 +22,7 @@ export interface TrialResult {
   readonly error?: string;
 }
 
-/** Trials in progress by secret ARN, so the runner's per-invocation hook finds their invariants. */
+/** Trials in progress by secret ARN, so the checking invoker finds their invariants. */
 export const activeTrials = new Map<string, ActiveTrial>();
 
 interface ActiveTrial {
@@ -47,11 +48,30 @@ async function check(trial: ActiveTrial): Promise<void> {
 }
 
 /** After every invocation: a retried call is a new call, and the every-moment invariants must hold. */
-export async function checkAfterInvocation(secretArn: string): Promise<void> {
+async function checkAfterInvocation(secretArn: string): Promise<void> {
   const trial = activeTrials.get(secretArn);
   if (trial === undefined) return;
   trial.lane.plan.endInvocation();
   await check(trial);
+}
+
+/**
+ * The stack's invoker, checking the trial's invariants after every invocation and before the
+ * runner goes on with the next step, whether the invocation succeeded or not.
+ */
+export function checkingInvoker(inner: FunctionInvoker): FunctionInvoker {
+  return {
+    async invoke(functionName, event, functionArn) {
+      try {
+        return await inner.invoke(functionName, event, functionArn);
+      } finally {
+        await checkAfterInvocation((event as { readonly SecretId: string }).SecretId);
+      }
+    },
+    output: (functionName) => inner.output(functionName),
+    kill: (functionName) => inner.kill(functionName),
+    close: () => inner.close(),
+  };
 }
 
 /**

@@ -1,10 +1,11 @@
+import { createFunctionInvoker } from '../../../local/lambda/createFunctionInvoker.js';
 import type { TokenService } from '../../../local/token-service/startTokenService.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
-import { startTestTokenService } from '../../helpers/startTestTokenService.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../support/startTestStack.js';
+import { startTestTokenService } from '../../support/startTestTokenService.js';
 import { apiTokenLane, type LaneServices, postgresLane, randomValueLane } from './createLanes.js';
 import type { FaultLane } from './FaultLane.js';
-import { checkAfterInvocation } from './runTrial.js';
+import { checkingInvoker } from './runTrial.js';
 
 export const LANE_FUNCTIONS = [
   'random-value',
@@ -25,7 +26,7 @@ export interface FaultLanes {
 
 /**
  * A Postgres, a token service and the local stack, with each of the four built functions behind
- * its own fault proxies and the runner checking invariants after every invocation.
+ * its own fault proxies and the invariants checked after every invocation.
  */
 export async function startFaultLanes(functionEnvironment: Record<string, string> = {}): Promise<FaultLanes> {
   const postgres = await startTestPostgres();
@@ -45,7 +46,7 @@ export async function startFaultLanes(functionEnvironment: Record<string, string
         ...functionEnvironment,
       };
     },
-    afterInvocation: ({ secretArn }) => checkAfterInvocation(secretArn),
+    createInvoker: (options) => checkingInvoker(createFunctionInvoker(options)),
   });
   const services: LaneServices = { client: env.client, secretsManagerUrl: env.stack.url, postgres, tokens };
   for (const lane of [

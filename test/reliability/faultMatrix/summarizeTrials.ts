@@ -1,4 +1,4 @@
-import { FAULT_KINDS, type FaultKind } from '../../../local/faults/FaultPlan.js';
+import { FAULT_KINDS, type FaultKind } from '../../../testing/faults/FaultPlan.js';
 import type { TrialResult } from './runTrial.js';
 
 export interface KindFigures {

@@ -5,7 +5,7 @@ import {
   UnknownVersionError,
   VersionNotPendingError,
 } from '../../../shared/rotation/errors.js';
-import { useCapturedOutput } from '../../helpers/captureOutput.js';
+import { useCapturedOutput } from '../../support/captureOutput.js';
 import { CURRENT_VERSION, rotationFixture, STEPS, TOKEN } from './rotationFixture.js';
 
 const OTHER = '99999999-8888-4777-8666-555544443333';

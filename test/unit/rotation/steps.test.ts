@@ -6,8 +6,8 @@ import {
   PendingValueMissingError,
 } from '../../../shared/rotation/errors.js';
 import { SecretsManagerCallError } from '../../../shared/secrets/errors.js';
-import { useCapturedOutput } from '../../helpers/captureOutput.js';
-import { assertNoSecretLeaks } from '../../helpers/secretLeaks.js';
+import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import { useCapturedOutput } from '../../support/captureOutput.js';
 import { CURRENT_VERSION, INITIAL_PASSWORD, rotationFixture, TOKEN } from './rotationFixture.js';
 
 const output = useCapturedOutput();

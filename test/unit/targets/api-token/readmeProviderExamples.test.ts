@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createHttpProvider } from '../../../../shared/targets/api-token/providers/createHttpProvider.js';
 import { parseHttpProviderSettings } from '../../../../shared/targets/api-token/providers/HttpProviderSettings.js';
 import { ProviderHttp } from '../../../../shared/targets/api-token/providers/ProviderHttp.js';
-import { createExampleProvider } from '../../../fixtures/providers/createExampleProvider.js';
+import { createExampleProvider } from '../../../support/providers/createExampleProvider.js';
 
 const README = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
 const FIXTURE = readFileSync(
-  new URL('../../../fixtures/providers/createExampleProvider.ts', import.meta.url),
+  new URL('../../../support/providers/createExampleProvider.ts', import.meta.url),
   'utf8',
 );
 

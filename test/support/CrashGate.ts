@@ -6,6 +6,12 @@ export class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';
 }
 
+/** Where the simulated process dies: at the `index`-th I/O call, before or after it is made. */
+export interface CrashPoint {
+  readonly index: number;
+  readonly when: 'before' | 'after';
+}
+
 /**
  * Simulates a function process dying at one I/O call: every call (Secrets Manager or HTTP) goes
  * through `run`; at the chosen call the process "dies" before or after it, and every later call
@@ -15,7 +21,7 @@ export class CrashGate {
   readonly calls: string[] = [];
   #dead = false;
 
-  constructor(readonly crashAt?: { readonly index: number; readonly when: 'before' | 'after' }) {}
+  constructor(readonly crashAt?: CrashPoint) {}
 
   get crashed(): boolean {
     return this.crashAt !== undefined && this.calls.length > this.crashAt.index;

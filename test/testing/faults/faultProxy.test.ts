@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FaultPlan } from '../../../local/faults/FaultPlan.js';
-import { type FaultProxy, startFaultProxy } from '../../../local/faults/startFaultProxy.js';
-import { startTestPostgres, type TestPostgres } from '../../helpers/startTestPostgres.js';
-import { startTestStack, type TestStack } from '../../helpers/startTestStack.js';
+import { FaultPlan } from '../../../testing/faults/FaultPlan.js';
+import { type FaultProxy, startFaultProxy } from '../../../testing/faults/startFaultProxy.js';
+import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
+import { startTestStack, type TestStack } from '../../support/startTestStack.js';
 
 describe('HTTP through the fault proxy', () => {
   const plan = new FaultPlan();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import { auditOutput } from './leakAudit.js';
+import { auditOutput } from '../../testing/leaks/leakAudit.js';
 
 /**
  * Records everything this process writes to stdout and stderr (Powertools Logger writes there)

@@ -5,8 +5,8 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from '../../local/stack/startLocalStack.js';
-import { auditOutput, auditSecrets } from './leakAudit.js';
-import { sensitiveStrings } from './secretLeaks.js';
+import { auditOutput, auditSecrets } from '../../testing/leaks/leakAudit.js';
+import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
 
 export interface TestStack {
   readonly stack: LocalStack;

@@ -1,8 +1,8 @@
 import { SecretsManagerCallError } from '../../shared/secrets/errors.js';
 import type { SecretMetadata } from '../../shared/secrets/SecretMetadata.js';
 import type { SecretStore, SecretVersionValue, VersionSelector } from '../../shared/secrets/SecretStore.js';
-import { auditSecrets } from '../helpers/leakAudit.js';
-import { sensitiveStrings } from '../helpers/secretLeaks.js';
+import { auditSecrets } from '../../testing/leaks/leakAudit.js';
+import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
 
 interface FakeVersion {
   value: string | undefined;
@@ -30,13 +30,16 @@ function serviceError(): Error {
   return new SecretsManagerCallError('SomeOperation', 'app/db', awsError('InternalServiceError', 'boom'));
 }
 
+/** The ARN of the one secret an in-memory store holds. */
+export const IN_MEMORY_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf';
+
 /**
  * Secrets Manager's version and label rules for one secret, in memory, with fault injection.
  * Mirrors the rules the engine relies on: immutable versions, one holder per label,
  * AWSPREVIOUS following AWSCURRENT, RemoveFromVersionId checked.
  */
 export class InMemorySecretStore implements SecretStore {
-  readonly arn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-AbCdEf';
+  readonly arn = IN_MEMORY_SECRET_ARN;
   rotationEnabled = true;
   readonly versions = new Map<string, FakeVersion>();
   readonly calls: Operation[] = [];

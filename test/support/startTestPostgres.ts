@@ -1,5 +1,5 @@
 import { type LocalPostgres, startLocalPostgres } from '../../local/postgres/startLocalPostgres.js';
-import { auditOutput } from './leakAudit.js';
+import { auditOutput } from '../../testing/leaks/leakAudit.js';
 
 export type TestPostgres = LocalPostgres;
 

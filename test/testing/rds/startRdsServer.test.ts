@@ -6,7 +6,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RdsServer, startRdsServer } from '../../../local/rds/startRdsServer.js';
+import { type RdsServer, startRdsServer } from '../../../testing/rds/startRdsServer.js';
 
 let server: RdsServer;
 let client: RDSClient;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { auditOutput } from './leakAudit.js';
+import { auditOutput } from '../../testing/leaks/leakAudit.js';
 
 export interface StackProcess {
   readonly url: string;

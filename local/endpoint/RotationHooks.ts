@@ -9,6 +9,11 @@ export interface RotationRequest {
   /** false: a configuration test only (one `testSecret` invocation on a temporary pending version). */
   readonly rotateImmediately: boolean;
   readonly trigger: 'api' | 'schedule';
+  /**
+   * Records the finished rotation in the endpoint (LastRotatedDate, the next scheduled date). The
+   * runner calls it once, after finishSecret succeeded, before it announces RotationSucceeded.
+   */
+  complete(at: Date): void;
 }
 
 /**

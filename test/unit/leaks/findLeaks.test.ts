@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../../scripts/test/findLeaks.js';
+import { findLeaks } from '../../../testing/leaks/findLeaks.js';
 
 describe('findLeaks', () => {
   it('finds every secret, as is and JSON-escaped, at its offset', () => {

@@ -1,6 +1,10 @@
-import { type LocalPostgres, startLocalPostgres } from '../postgres/startLocalPostgres.js';
-import { startTokenService, type TokenService } from '../token-service/startTokenService.js';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from './startLocalStack.js';
+import { type LocalPostgres, startLocalPostgres } from '../../local/postgres/startLocalPostgres.js';
+import {
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from '../../local/stack/startLocalStack.js';
+import { startTokenService, type TokenService } from '../../local/token-service/startTokenService.js';
 
 /** Everything the rotation functions talk to locally, on free ports and in temporary state. */
 export interface LocalEnvironment {

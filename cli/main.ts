@@ -7,7 +7,7 @@ import { listCommand } from './commands/list.js';
 import { rotateCommand } from './commands/rotate.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
-import { STRATEGIES, type Strategy } from './verifyCredential.js';
+import { TARGET_CHOICES } from './verifyCredential.js';
 
 const USAGE = `Usage: ${CLI_NAME} <command> [options]
 
@@ -23,10 +23,43 @@ Options:
   --region <region>  --profile <profile>  --endpoint-url <url>   (else the AWS SDK defaults)
   --json             machine-readable output on stdout
   --stuck-after <minutes>  age after which a pending version counts as stuck (default 30)
-  --strategy <name>  ${STRATEGIES.join(' | ')} (default: from the function name or the value)
+  --target <name>    ${TARGET_CHOICES.join(' | ')} (default: from the function name or the value)
+
+Run ${CLI_NAME} <command> --help for one command's details.
 
 Exit codes: 0 ok, 1 check failed (unhealthy, rotation failed, credential does not work),
 2 usage error or refusal, 3 AWS or network unavailable.`;
+
+const CONNECTION = `Options:
+  --region <region>  --profile <profile>  --endpoint-url <url>   (else the AWS SDK defaults)
+  --json             machine-readable output on stdout`;
+
+/** `<command> --help`: what one command does, its own options, and what it changes. */
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  status: `Usage: ${CLI_NAME} status <secret> [--stuck-after <minutes>] [--json]
+
+Shows the rotation configuration, every version with its labels, the last rotations, and a diagnosis
+(healthy, rotating, stuck, failed, not rotating) with the command that fixes it. Changes nothing.
+  --stuck-after <minutes>  age after which a pending version counts as stuck (default 30)`,
+  rotate: `Usage: ${CLI_NAME} rotate <secret> [--wait [--timeout <seconds>]] [--function-arn <arn>] [--schedule <expr>]
+
+Starts a rotation (RotateSecret). --function-arn and --schedule configure rotation first (the
+schedule is AutomaticallyAfterDays N, rate(...) or cron(...)). --wait follows the rotation to its end
+and exits 1 if it failed (--timeout, default 300 seconds).`,
+  cancel: `Usage: ${CLI_NAME} cancel <secret> [--yes] [--force] [--target <name>]
+
+Clears an abandoned AWSPENDING label after checking that AWSCURRENT still works against its target.
+Refuses when only AWSPENDING works (the target already uses the new credential). Asks before
+changing anything unless --yes; --force skips the credential check.`,
+  verify: `Usage: ${CLI_NAME} verify <secret> [--stage <label>] [--target <name>] [--json]
+
+Runs the target's own test against one stored version (AWSCURRENT by default): a canary. Changes
+nothing. Exits 1 when the credential does not work.
+  --target <name>    ${TARGET_CHOICES.join(' | ')} (default: from the function name or the value)`,
+  list: `Usage: ${CLI_NAME} list [--path <prefix>] [--stuck-after <minutes>] [--json]
+
+Lists secrets with rotation configured and the health of each. Changes nothing.`,
+};
 
 function integer(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -50,6 +83,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       yes: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       stage: { type: 'string', default: 'AWSCURRENT' },
+      target: { type: 'string' },
+      // The earlier name of --target.
       strategy: { type: 'string' },
       path: { type: 'string' },
       'stuck-after': { type: 'string' },
@@ -57,6 +92,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
   });
   const [command, secret, ...extra] = positionals;
+  if (values.help && command !== undefined && COMMAND_HELP[command] !== undefined) {
+    process.stdout.write(`${COMMAND_HELP[command]}\n\n${CONNECTION}\n`);
+    return EXIT.ok;
+  }
   if (values.help || command === undefined) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? EXIT.ok : EXIT.refused;
@@ -65,10 +104,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if ((needsSecret && secret === undefined) || extra.length > 0 || (!needsSecret && secret !== undefined)) {
     throw new CliError(`${command}: wrong arguments. Run ${CLI_NAME} --help`, EXIT.refused);
   }
-  if (values.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(values.strategy)) {
-    throw new CliError(`--strategy must be one of ${STRATEGIES.join(', ')}`, EXIT.refused);
+  const target = values.target ?? values.strategy;
+  if (target !== undefined && !TARGET_CHOICES.includes(target)) {
+    throw new CliError(`--target must be one of ${TARGET_CHOICES.join(', ')}`, EXIT.refused);
   }
-  const strategy = values.strategy as Strategy | undefined;
   const stuckAfter = integer(values['stuck-after'], 'stuck-after', 30);
 
   const { client, endpoint } = createClient(
@@ -104,9 +143,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           schedule: values.schedule,
         });
       case 'cancel':
-        return await cancelCommand(cli, secret ?? '', { yes: values.yes, force: values.force, strategy });
+        return await cancelCommand(cli, secret ?? '', { yes: values.yes, force: values.force, target });
       case 'verify':
-        return await verifyCommand(cli, secret ?? '', values.stage, strategy);
+        return await verifyCommand(cli, secret ?? '', values.stage, target);
       case 'list':
         return await listCommand(cli, values.path, stuckAfter);
       default:

@@ -2,13 +2,13 @@ import { GetSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk
 import { CLI_NAME, type Cli } from '../Cli.js';
 import { CliError, EXIT } from '../CliError.js';
 import { hasValue, readSecretState, versionWith } from '../SecretState.js';
-import { type Strategy, strategyFor, verifyCredential } from '../verifyCredential.js';
+import { targetFor, verifyCredential } from '../verifyCredential.js';
 
 export interface CancelOptions {
   readonly yes: boolean;
   /** Clear AWSPENDING even when neither credential can be shown to work. */
   readonly force: boolean;
-  readonly strategy: Strategy | undefined;
+  readonly target: string | undefined;
 }
 
 /**
@@ -36,15 +36,15 @@ export async function cancelCommand(cli: Cli, secretId: string, options: CancelO
       (await cli.client.send(new GetSecretValueCommand({ SecretId: state.arn, VersionId: versionId })))
         .SecretString ?? '';
     const currentValue = current === undefined ? '' : await read(current.versionId);
-    const strategy = options.strategy ?? strategyFor(state.rotationFunctionArn, currentValue);
+    const target = options.target ?? targetFor(state.rotationFunctionArn, currentValue);
     const currentVerdict =
       current === undefined
         ? { works: false, reason: 'no AWSCURRENT version' }
-        : await verifyCredential(cli, strategy, state.arn, current.versionId, currentValue);
+        : await verifyCredential(cli, target, state.arn, current.versionId, currentValue);
     if (!currentVerdict.works) {
       const pendingVerdict = await verifyCredential(
         cli,
-        strategy,
+        target,
         state.arn,
         pending.versionId,
         await read(pending.versionId),
@@ -67,7 +67,7 @@ export async function cancelCommand(cli: Cli, secretId: string, options: CancelO
       }
       why = 'forced: neither credential could be verified';
     } else {
-      why = `AWSCURRENT still works (${strategy} check)`;
+      why = `AWSCURRENT still works (${target} check)`;
     }
   }
 

@@ -1,16 +1,4 @@
-import { createLogger } from '../../shared/logging/createLogger.js';
-import { createRotationHandler } from '../../shared/rotation/createRotationHandler.js';
-import { createSecretsManagerClient } from '../../shared/secrets/createSecretsManagerClient.js';
-import { SecretsManagerStore } from '../../shared/secrets/SecretsManagerStore.js';
-import { loadApiTokenConfig } from '../../shared/targets/api-token/ApiTokenConfig.js';
-import { createApiTokenTarget } from '../../shared/targets/api-token/createApiTokenTarget.js';
+import { apiToken } from '../../shared/targets/api-token/index.js';
+import { createFunctionHandler } from '../../shared/targets/createFunctionHandler.js';
 
-const config = loadApiTokenConfig(process.env);
-const logger = createLogger(process.env, 'api-token-rotation');
-const store = new SecretsManagerStore(createSecretsManagerClient(process.env));
-
-export const handler = createRotationHandler({
-  store,
-  target: createApiTokenTarget({ config, store }),
-  logger,
-});
+export const handler = createFunctionHandler(apiToken, process.env);

@@ -5,15 +5,22 @@ import { demoRotations } from './demo/demoRotations.js';
 import { runDemos } from './demo/runDemos.js';
 import { RemoteBindRefusedError } from './endpoint/errors.js';
 import { assertBindable } from './endpoint/hostGuard.js';
-import { startLocalPostgres } from './postgres/startLocalPostgres.js';
+import { LeftoverPostgresError, PostgresStartError } from './postgres/errors.js';
+import { type LocalPostgres, startLocalPostgres } from './postgres/startLocalPostgres.js';
+import { stopLeftoverPostgres } from './postgres/stopLeftoverPostgres.js';
+import { assertPortsFree } from './stack/assertPortsFree.js';
+import { DataDirInUseError, DataDirLockError, InvalidPortError, PortInUseError } from './stack/errors.js';
+import { type DataDirLock, lockDataDir } from './stack/lockDataDir.js';
+import { PORT_SETTINGS, stackPorts } from './stack/stackPorts.js';
 import { startLocalStack } from './stack/startLocalStack.js';
 import { startTokenService } from './token-service/startTokenService.js';
 
 const { values: args } = parseArgs({
   options: {
-    port: { type: 'string', default: process.env['LOCAL_STACK_PORT'] ?? '4566' },
-    'pg-port': { type: 'string', default: process.env['LOCAL_POSTGRES_PORT'] ?? '5433' },
-    'token-port': { type: 'string', default: process.env['LOCAL_TOKEN_SERVICE_PORT'] ?? '4567' },
+    // Ports have no parse-time default: stackPorts tells a port given from one left to default.
+    port: { type: 'string' },
+    'pg-port': { type: 'string' },
+    'token-port': { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     'allow-remote': { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: '.data/local-stack' },
@@ -21,55 +28,135 @@ const { values: args } = parseArgs({
     once: { type: 'boolean', default: false },
     'no-demo': { type: 'boolean', default: false },
     'no-postgres': { type: 'boolean', default: false },
+    'account-id': { type: 'string', default: '000000000000' },
+    quotas: { type: 'string', default: 'none' },
   },
 });
-
-function portArgument(flag: string, value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`--${flag} must be a TCP port number, got ${value}`);
-    process.exit(2);
-  }
-  return port;
-}
-const port = portArgument('port', args.port);
-const tokenPort = portArgument('token-port', args['token-port']);
-const pgPort = portArgument('pg-port', args['pg-port']);
-const allowRemote = args['allow-remote'];
-try {
-  assertBindable(args.host, allowRemote);
-} catch (error) {
-  if (!(error instanceof RemoteBindRefusedError)) throw error;
-  console.error(error.message);
+// The account in every ARN; the Region comes from each request's signature.
+if (!/^\d{12}$/.test(args['account-id'])) {
+  console.error(`--account-id must be 12 digits, got ${args['account-id']}`);
   process.exit(2);
 }
+if (args.quotas !== 'aws' && args.quotas !== 'none') {
+  console.error(`--quotas must be aws (AWS's request rates per Region) or none, got ${args.quotas}`);
+  process.exit(2);
+}
+const quotas: 'aws' | 'none' = args.quotas;
+const allowRemote = args['allow-remote'];
+const note = (message: string) => process.stdout.write(`${message}\n`);
 
-// Postgres first: the rotation functions need its CA to verify TLS.
-const postgres = args['no-postgres']
-  ? undefined
-  : await startLocalPostgres({
-      port: pgPort,
-      ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'postgres') }),
-    });
+/** What a user can act on: the message alone and exit status 2, nothing left running. */
+const REFUSALS = [
+  RemoteBindRefusedError,
+  InvalidPortError,
+  PortInUseError,
+  DataDirInUseError,
+  DataDirLockError,
+];
+/** Start-up failures whose message says it all: exit status 1 without a stack trace. */
+const FAILURES = [PostgresStartError, LeftoverPostgresError];
 
-// The stack's log: rotation events and every line the functions write (values never appear in either).
-const stack = await startLocalStack({
-  port,
-  host: args.host,
-  allowRemote,
-  logSink: (line) => process.stdout.write(`${line}\n`),
-  functionEnvironment: (): Record<string, string> =>
-    postgres === undefined ? {} : { PG_CA_FILE: postgres.caFile },
-  ...(args.memory ? {} : { dataDir: args['data-dir'] }),
-});
-const tokenService = await startTokenService({
-  port: tokenPort,
-  host: args.host,
-  allowRemote,
-  ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'token-service') }),
-});
+let lock: DataDirLock | undefined;
+// Every way out (shutdown, a signal during start-up, a crash) releases the lock; SIGKILL leaves a
+// stale lock, which the next start takes over.
+process.once('exit', () => lock?.release());
+/** What has started so far, closed newest first when a later part cannot start. */
+const started: Array<() => Promise<void>> = [];
+
+/** Runs `start`, telling a taken port (EADDRINUSE, or Postgres unable to listen) by its flag. */
+async function listening<T>(
+  setting: (typeof PORT_SETTINGS)[keyof typeof PORT_SETTINGS],
+  port: number,
+  start: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const inUse =
+      error instanceof PostgresStartError
+        ? error.addressInUse
+        : (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    if (inUse) throw new PortInUseError(port, setting.service, setting.flag, { cause: error });
+    throw error;
+  }
+}
+
+async function startUp() {
+  const ports = stackPorts(
+    { port: args.port, tokenPort: args['token-port'], pgPort: args['pg-port'] },
+    process.env,
+  );
+  assertBindable(args.host, allowRemote);
+  if (!args.memory) {
+    lock = lockDataDir(args['data-dir'], { onNote: note });
+    // Holding the lock, no running stack uses this directory: a Postgres still serving it was left by
+    // one that was killed, and would hold its port and data files.
+    const leftover = await stopLeftoverPostgres(join(args['data-dir'], 'postgres'));
+    if (leftover !== undefined)
+      note(
+        `Note: stopped a Postgres left running by a killed stack (pid ${leftover.pid}, data directory ` +
+          `${leftover.databaseDir}).`,
+      );
+  }
+  await assertPortsFree([
+    { port: ports.port, host: args.host, ...PORT_SETTINGS.port },
+    { port: ports.tokenPort, host: args.host, ...PORT_SETTINGS.tokenPort },
+    // Postgres listens on loopback whatever --host says.
+    ...(args['no-postgres'] ? [] : [{ port: ports.pgPort, host: '127.0.0.1', ...PORT_SETTINGS.pgPort }]),
+  ]);
+
+  // Postgres first: the rotation functions need its CA to verify TLS.
+  let postgres: LocalPostgres | undefined;
+  if (!args['no-postgres']) {
+    const server = await listening(PORT_SETTINGS.pgPort, ports.pgPort, () =>
+      startLocalPostgres({
+        port: ports.pgPort,
+        ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'postgres') }),
+      }),
+    );
+    started.push(() => server.close());
+    postgres = server;
+  }
+
+  // The stack's log: rotation events and every line the functions write (values never appear in either).
+  const stack = await listening(PORT_SETTINGS.port, ports.port, () =>
+    startLocalStack({
+      port: ports.port,
+      host: args.host,
+      allowRemote,
+      accountId: args['account-id'],
+      quotas,
+      logSink: (line) => process.stdout.write(`${line}\n`),
+      functionEnvironment: (): Record<string, string> =>
+        postgres === undefined ? {} : { PG_CA_FILE: postgres.caFile },
+      ...(args.memory ? {} : { dataDir: args['data-dir'] }),
+    }),
+  );
+  started.push(() => stack.close());
+  const tokenService = await listening(PORT_SETTINGS.tokenPort, ports.tokenPort, () =>
+    startTokenService({
+      port: ports.tokenPort,
+      host: args.host,
+      allowRemote,
+      ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'token-service') }),
+    }),
+  );
+  return { postgres, stack, tokenService };
+}
+
+let parts: Awaited<ReturnType<typeof startUp>>;
+try {
+  parts = await startUp();
+} catch (error) {
+  for (const close of started.reverse()) await close().catch(() => undefined);
+  const known = [...REFUSALS, ...FAILURES].some((kind) => error instanceof kind);
+  if (!known) throw error;
+  console.error((error as Error).message);
+  process.exit(REFUSALS.some((kind) => error instanceof kind) ? 2 : 1);
+}
+const { postgres, stack, tokenService } = parts;
 const region = 'us-east-1';
-const accountId = '000000000000';
+const accountId = args['account-id'];
 
 process.stdout.write(
   [
@@ -112,6 +199,7 @@ const shutdown = async (code: number) => {
   await tokenService.close();
   await stack.close();
   await postgres?.close();
+  lock?.release();
   process.exit(code);
 };
 

@@ -6,6 +6,11 @@ export type AwsErrorType =
   | 'InvalidRequestException'
   | 'ResourceExistsException'
   | 'LimitExceededException'
+  | 'InvalidNextTokenException'
+  | 'MalformedPolicyDocumentException'
+  | 'PublicPolicyException'
+  | 'ThrottlingException'
+  | 'ValidationException'
   | 'InternalServiceError'
   | 'SerializationException'
   | 'UnknownOperationException';
@@ -26,3 +31,13 @@ export const notFound = (message: string) => new AwsServiceError('ResourceNotFou
 export const invalidParameter = (message: string) =>
   new AwsServiceError('InvalidParameterException', message);
 export const invalidRequest = (message: string) => new AwsServiceError('InvalidRequestException', message);
+
+/**
+ * A request that breaks the API model itself (an enum value, a list length): AWS answers these
+ * before the operation runs, in its own wording, as ValidationException.
+ */
+export const validation = (value: string, member: string, constraint: string) =>
+  new AwsServiceError(
+    'ValidationException',
+    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );

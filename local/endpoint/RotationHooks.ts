@@ -8,7 +8,8 @@ export interface RotationRequest {
   readonly functionArn: string;
   /** false: a configuration test only (one `testSecret` invocation on a temporary pending version). */
   readonly rotateImmediately: boolean;
-  readonly trigger: 'api' | 'schedule';
+  /** `reattempt`: a rotation that failed (all its attempts used) run again with the same token. */
+  readonly trigger: 'api' | 'schedule' | 'reattempt';
   /**
    * Records the finished rotation in the endpoint (LastRotatedDate, the next scheduled date). The
    * runner calls it once, after finishSecret succeeded, before it announces RotationSucceeded.

@@ -20,8 +20,17 @@ export interface VersionRecord {
   stages: string[];
 }
 
+/** A Region a primary secret is replicated to, as DescribeSecret's ReplicationStatus reports it. */
+export interface ReplicaStatus {
+  readonly region: string;
+  kmsKeyId?: string;
+  status: 'InSync' | 'Failed';
+  statusMessage?: string;
+}
+
 /** Everything the endpoint knows about one secret; what is persisted, one JSON line per change. */
 export interface SecretRecord {
+  /** Its Region is the secret's Region: records of every Region live in one store. */
   readonly arn: string;
   readonly name: string;
   description?: string;
@@ -41,6 +50,12 @@ export interface SecretRecord {
   rotationConfiguredDate?: number;
   lastRotatedDate?: number;
   nextRotationDate?: number;
+  /** The resource-based policy, as the JSON text PutResourcePolicy stored. */
+  resourcePolicy?: string;
+  /** On a primary secret: the Regions it is replicated to. */
+  replicas?: ReplicaStatus[];
+  /** On a replica: the primary secret's ARN. A replica is read-only; it follows its primary. */
+  replicaOf?: string;
   /** Oldest first. */
   versions: VersionRecord[];
 }

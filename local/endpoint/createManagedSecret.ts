@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError, invalidParameter } from './AwsServiceError.js';
-import type { LocalSecretsManager } from './LocalSecretsManager.js';
+import type { RegionalSecrets } from './RegionalSecrets.js';
 import type { SecretRecord } from './SecretRecord.js';
 import { validTags } from './validTags.js';
 
@@ -21,7 +21,7 @@ export interface ManagedSecretInput {
 
 /** See LocalSecretsManager.createManagedSecret. */
 export function createManagedSecret(
-  sm: LocalSecretsManager,
+  sm: RegionalSecrets,
   input: ManagedSecretInput,
 ): { arn: string; versionId: string } {
   if (!MANAGED_NAME.test(input.name)) {

@@ -1,14 +1,16 @@
-import { invalidParameter } from './AwsServiceError.js';
+import { AwsServiceError } from './AwsServiceError.js';
 import type { RequestInput } from './RequestInput.js';
 
 /** MaxResults / NextToken paging; the token is an opaque offset. */
-export function paginate<T>(items: readonly T[], input: RequestInput) {
-  const max = input.integer('MaxResults', { min: 1, max: 100 }) ?? 100;
-  const token = input.string('NextToken', { max: 4096 });
+export function paginate<T>(items: readonly T[], input: RequestInput, maxResults = 100) {
+  const max = input.integer('MaxResults', { min: 1, max: maxResults }) ?? maxResults;
+  const token = input.string('NextToken', { min: 1, max: 4096 });
   let start = 0;
   if (token !== undefined) {
     start = Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
-    if (!Number.isInteger(start) || start < 0) throw invalidParameter('NextToken is not valid.');
+    if (!Number.isInteger(start) || start < 0) {
+      throw new AwsServiceError('InvalidNextTokenException', 'The NextToken value is invalid.');
+    }
   }
   const end = start + max;
   return {

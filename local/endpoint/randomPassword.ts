@@ -11,16 +11,20 @@ const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 export function getRandomPassword(input: RequestInput): { RandomPassword: string } {
   const length = input.integer('PasswordLength', { min: 1, max: 4096 }) ?? 32;
   const exclude = input.string('ExcludeCharacters', { max: 4096 }) ?? '';
+  const keep = (chars: string) => [...chars].filter((c) => !exclude.includes(c)).join('');
+  // RequireEachIncludedType asks for "at least one upper and lowercase letter, one number, and one
+  // punctuation" (API_GetRandomPassword): the space is allowed, never required, so it does not
+  // raise the shortest length (4 with IncludeSpace, as with the defaults).
   const classes = [
     input.boolean('ExcludeLowercase') ? '' : LOWER,
     input.boolean('ExcludeUppercase') ? '' : UPPER,
     input.boolean('ExcludeNumbers') ? '' : DIGITS,
     input.boolean('ExcludePunctuation') ? '' : PUNCTUATION,
-    input.boolean('IncludeSpace') ? ' ' : '',
   ]
-    .map((chars) => [...chars].filter((c) => !exclude.includes(c)).join(''))
+    .map(keep)
     .filter((chars) => chars.length > 0);
-  const alphabet = classes.join('');
+  const space = input.boolean('IncludeSpace') ? keep(' ') : '';
+  const alphabet = classes.join('') + space;
   if (alphabet.length === 0) throw invalidParameter('The password options exclude every character.');
   const requireEach = input.boolean('RequireEachIncludedType') ?? true;
   if (requireEach && classes.length > length) {

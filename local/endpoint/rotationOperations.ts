@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { invalidParameter, invalidRequest } from './AwsServiceError.js';
+import { regionOfArn } from './arns.js';
 import type { LocalSecretsManager } from './LocalSecretsManager.js';
+import type { RegionalSecrets } from './RegionalSecrets.js';
 import type { RequestInput } from './RequestInput.js';
 import type { RotationRequest } from './RotationHooks.js';
 import { nextRotationTime, parseSchedule } from './rotationSchedule.js';
@@ -39,7 +41,7 @@ function readRules(input: RequestInput): RotationRules | undefined {
 }
 
 /** A rotation of the secret finished at `at`. */
-function completeRotation(sm: LocalSecretsManager, secretArn: string, at: Date): void {
+function completeRotation(sm: RegionalSecrets, secretArn: string, at: Date): void {
   sm.update(sm.find(secretArn), (draft) => {
     draft.lastRotatedDate = at.getTime();
     if (draft.rotationRules !== undefined)
@@ -48,7 +50,7 @@ function completeRotation(sm: LocalSecretsManager, secretArn: string, at: Date):
 }
 
 function request(
-  sm: LocalSecretsManager,
+  sm: RegionalSecrets,
   record: SecretRecord,
   versionId: string,
   immediately: boolean,
@@ -73,8 +75,8 @@ function stagePlaceholder(draft: SecretRecord, versionId: string, now: number): 
   else draft.versions.push({ id: versionId, createdDate: now, stages: ['AWSPENDING'] });
 }
 
-export async function rotateSecret(sm: LocalSecretsManager, input: RequestInput) {
-  const record = sm.findActive(input.requiredString('SecretId'));
+export async function rotateSecret(sm: RegionalSecrets, input: RequestInput) {
+  const secretId = input.requiredString('SecretId', { min: 1, max: 2048 });
   const token = input.string('ClientRequestToken', TOKEN_BOUNDS) ?? randomUUID();
   const lambdaArn = input.string('RotationLambdaARN', { max: 2048 });
   if (lambdaArn !== undefined && !LAMBDA_ARN.test(lambdaArn)) {
@@ -82,6 +84,7 @@ export async function rotateSecret(sm: LocalSecretsManager, input: RequestInput)
   }
   const rules = readRules(input);
   const immediately = input.boolean('RotateImmediately') ?? true;
+  const record = sm.findWritable(secretId);
   if (lambdaArn === undefined && record.rotationLambdaArn === undefined) {
     throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
   }
@@ -121,8 +124,8 @@ export async function rotateSecret(sm: LocalSecretsManager, input: RequestInput)
   return result;
 }
 
-export function cancelRotateSecret(sm: LocalSecretsManager, input: RequestInput) {
-  const record = sm.findActive(input.requiredString('SecretId'));
+export function cancelRotateSecret(sm: RegionalSecrets, input: RequestInput) {
+  const record = sm.findWritable(input.requiredString('SecretId', { min: 1, max: 2048 }));
   const pending = unfinishedPendingVersion(record);
   sm.update(record, (draft) => {
     draft.rotationEnabled = false;
@@ -131,12 +134,14 @@ export function cancelRotateSecret(sm: LocalSecretsManager, input: RequestInput)
   return { ARN: record.arn, Name: record.name, ...(pending === undefined ? {} : { VersionId: pending }) };
 }
 
-export function dueRotations(sm: LocalSecretsManager, now: Date) {
-  return sm
+/** Due rotations in every Region; a replica is rotated through its primary, never by itself. */
+export function dueRotations(store: LocalSecretsManager, now: Date) {
+  return store
     .all()
     .filter(
       (record) =>
         record.rotationEnabled &&
+        record.replicaOf === undefined &&
         record.deletionDate === undefined &&
         record.rotationLambdaArn !== undefined &&
         record.nextRotationDate !== undefined &&
@@ -146,7 +151,8 @@ export function dueRotations(sm: LocalSecretsManager, now: Date) {
 }
 
 /** A scheduled rotation; an unfinished one is reattempted with its own token instead of failing. */
-export async function startScheduledRotation(sm: LocalSecretsManager, secretArn: string): Promise<string> {
+export async function startScheduledRotation(store: LocalSecretsManager, secretArn: string): Promise<string> {
+  const sm = store.inRegion(regionOfArn(secretArn) ?? store.region);
   const record = sm.findActive(secretArn);
   const versionId = unfinishedPendingVersion(record) ?? randomUUID();
   const now = sm.now();
@@ -159,4 +165,37 @@ export async function startScheduledRotation(sm: LocalSecretsManager, secretArn:
   });
   await sm.hooks?.onRotateSecret(request(sm, updated, versionId, true, 'schedule'));
   return versionId;
+}
+
+/** Secrets with rotation on whose AWSPENDING is on a version that is not AWSCURRENT. */
+export function unfinishedRotations(sm: LocalSecretsManager) {
+  return sm.all().flatMap((record) => {
+    const versionId = unfinishedPendingVersion(record);
+    const version = record.versions.find((v) => v.id === versionId);
+    if (
+      version === undefined ||
+      record.replicaOf !== undefined ||
+      !record.rotationEnabled ||
+      record.deletionDate !== undefined ||
+      record.rotationLambdaArn === undefined
+    )
+      return [];
+    return [{ secretArn: record.arn, versionId: version.id, stagedAt: new Date(version.createdDate) }];
+  });
+}
+
+/**
+ * Runs an unfinished rotation again with its own token, as RotateSecret's refusal promises ("That
+ * rotation will be reattempted"); the schedule is left as it is. Nothing happens when the version
+ * is no longer the unfinished one (it finished, or AWSPENDING was cleared) or rotation was turned off.
+ */
+export async function reattemptRotation(
+  store: LocalSecretsManager,
+  secretArn: string,
+  versionId: string,
+): Promise<void> {
+  const sm = store.inRegion(regionOfArn(secretArn) ?? store.region);
+  const record = sm.findActive(secretArn);
+  if (!record.rotationEnabled || unfinishedPendingVersion(record) !== versionId) return;
+  await sm.hooks?.onRotateSecret(request(sm, record, versionId, true, 'reattempt'));
 }

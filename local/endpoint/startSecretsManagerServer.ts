@@ -6,7 +6,9 @@ import { Journal } from './Journal.js';
 import { LocalSecretsManager, type LocalSecretsManagerOptions } from './LocalSecretsManager.js';
 import { operations } from './operations.js';
 import { RequestInput } from './RequestInput.js';
+import type { RequestQuotas } from './RequestQuotas.js';
 import type { RotationHooks } from './RotationHooks.js';
+import { requestRegion } from './requestRegion.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const TARGET_PREFIX = 'secretsmanager.';
@@ -23,8 +25,15 @@ export interface SecretsManagerServerOptions {
   readonly port?: number;
   /** Without it, state lives in memory only. */
   readonly dataDir?: string;
+  /**
+   * The Region of unsigned requests. A signed request is served in the Region of its credential
+   * scope, so one endpoint serves every Region, each with its own secrets and ARNs.
+   */
   readonly region?: string;
+  /** The account in every ARN. Default 000000000000. */
   readonly accountId?: string;
+  /** Request-rate quotas (AWS's with `new RequestQuotas()`); none when absent. */
+  readonly quotas?: RequestQuotas;
   readonly clock?: () => Date;
   readonly hooks?: RotationHooks;
   readonly onEvent?: LocalSecretsManagerOptions['onEvent'];
@@ -132,7 +141,16 @@ export async function startSecretsManagerServer(
         sendError(res, 'SerializationException', 'The request body must be a JSON object.');
         return;
       }
-      send(res, 200, await operation(store, new RequestInput(body as Record<string, unknown>)));
+      const region = requestRegion(req.headers.authorization) ?? store.region;
+      if (options.quotas?.take(region, name) === false) {
+        sendError(res, 'ThrottlingException', 'Rate exceeded');
+        return;
+      }
+      send(
+        res,
+        200,
+        await operation(store.inRegion(region), new RequestInput(body as Record<string, unknown>)),
+      );
     } catch (error) {
       if (error instanceof AwsServiceError) sendError(res, error.type, error.message);
       else sendError(res, 'InternalServiceError', 'An error occurred on the server side.', 500);

@@ -1,17 +1,19 @@
-import { AwsServiceError, invalidParameter, invalidRequest, notFound } from './AwsServiceError.js';
-import type { LocalSecretsManager } from './LocalSecretsManager.js';
+import { invalidParameter, invalidRequest, notFound } from './AwsServiceError.js';
 import { paginate } from './paginate.js';
+import type { RegionalSecrets } from './RegionalSecrets.js';
 import type { RequestInput } from './RequestInput.js';
 import { hasValue, type SecretRecord, type VersionRecord, versionWithStage } from './SecretRecord.js';
 import { attachStage, detachStage, pruneDeprecated } from './stages.js';
-import { readSecretValue, seconds, TOKEN_BOUNDS } from './values.js';
+import { readSecretValue, sameValue, seconds, TOKEN_BOUNDS, tokenInUse } from './values.js';
+
+const SECRET_ID = { min: 1, max: 2048 } as const;
 
 function versionById(record: SecretRecord, versionId: string): VersionRecord | undefined {
   return record.versions.find((version) => version.id === versionId);
 }
 
-export function getSecretValue(sm: LocalSecretsManager, input: RequestInput) {
-  const record = sm.findActive(input.requiredString('SecretId'));
+export function getSecretValue(sm: RegionalSecrets, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId', SECRET_ID));
   const versionId = input.string('VersionId', TOKEN_BOUNDS);
   const stage = input.string('VersionStage', { min: 1, max: 256 });
   let version: VersionRecord | undefined;
@@ -51,24 +53,30 @@ export function getSecretValue(sm: LocalSecretsManager, input: RequestInput) {
   };
 }
 
-export function putSecretValue(sm: LocalSecretsManager, input: RequestInput) {
-  const record = sm.findActive(input.requiredString('SecretId'));
-  const token = input.requiredString('ClientRequestToken', TOKEN_BOUNDS);
-  const value = readSecretValue(input, true);
-  const stages = input.stringList('VersionStages') ?? ['AWSCURRENT'];
-  if (stages.length > 20 || stages.some((s) => s.length < 1 || s.length > 256)) {
-    throw invalidParameter('VersionStages must hold 1 to 20 labels of 1 to 256 characters.');
-  }
+/**
+ * Stores `value` as version `token` labelled `stages` (API_PutSecretValue, API_UpdateSecret). The
+ * same token and value again is the idempotent retry and changes nothing; the same token with
+ * another value is refused (a version never changes), except to fill the value-less placeholder
+ * RotateSecret staged. The first version a secret gets is AWSCURRENT whatever the labels asked:
+ * there is no other version for GetSecretValue to return.
+ */
+export function storeVersion(
+  sm: RegionalSecrets,
+  record: SecretRecord,
+  token: string,
+  value: { secretString?: string; secretBinary?: string },
+  stages: readonly string[],
+  changeMetadata: (draft: SecretRecord) => void = () => undefined,
+) {
   const existing = versionById(record, token);
   if (existing !== undefined && hasValue(existing)) {
-    if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) {
+    if (sameValue(existing, value)) {
       return { ARN: record.arn, Name: record.name, VersionId: token, VersionStages: [...existing.stages] };
     }
-    throw new AwsServiceError(
-      'ResourceExistsException',
-      `You can't modify an existing version, you can only create a new version. VersionId: ${token}`,
-    );
+    throw tokenInUse(token, record.arn);
   }
+  const labels =
+    versionWithStage(record, 'AWSCURRENT') === undefined ? [...new Set([...stages, 'AWSCURRENT'])] : stages;
   let abandoned: string | undefined;
   const result = sm.update(record, (draft) => {
     let version = versionById(draft, token);
@@ -78,17 +86,18 @@ export function putSecretValue(sm: LocalSecretsManager, input: RequestInput) {
     }
     Object.assign(version, value);
     const pending = versionWithStage(draft, 'AWSPENDING');
-    for (const stage of stages) attachStage(draft, stage, version);
+    for (const stage of labels) attachStage(draft, stage, version);
     // A manual new AWSCURRENT while a rotation is unfinished abandons that rotation.
     if (
-      stages.includes('AWSCURRENT') &&
+      labels.includes('AWSCURRENT') &&
       pending !== undefined &&
       pending !== version &&
-      !stages.includes('AWSPENDING')
+      !labels.includes('AWSPENDING')
     ) {
       detachStage(draft, 'AWSPENDING');
       abandoned = pending.id;
     }
+    changeMetadata(draft);
     draft.lastChangedDate = sm.now();
     pruneDeprecated(draft);
     return { ARN: draft.arn, Name: draft.name, VersionId: token, VersionStages: [...version.stages] };
@@ -97,11 +106,23 @@ export function putSecretValue(sm: LocalSecretsManager, input: RequestInput) {
   return result;
 }
 
-export function updateSecretVersionStage(sm: LocalSecretsManager, input: RequestInput) {
-  const record = sm.findActive(input.requiredString('SecretId'));
+export function putSecretValue(sm: RegionalSecrets, input: RequestInput) {
+  const secretId = input.requiredString('SecretId', SECRET_ID);
+  const token = input.requiredString('ClientRequestToken', TOKEN_BOUNDS);
+  const value = readSecretValue(input, true);
+  const stages = input.stringList('VersionStages') ?? ['AWSCURRENT'];
+  if (stages.length < 1 || stages.length > 20 || stages.some((s) => s.length < 1 || s.length > 256)) {
+    throw invalidParameter('VersionStages must hold 1 to 20 labels of 1 to 256 characters.');
+  }
+  return storeVersion(sm, sm.findWritable(secretId), token, value, stages);
+}
+
+export function updateSecretVersionStage(sm: RegionalSecrets, input: RequestInput) {
+  const secretId = input.requiredString('SecretId', SECRET_ID);
   const stage = input.requiredString('VersionStage', { min: 1, max: 256 });
   const moveTo = input.string('MoveToVersionId', TOKEN_BOUNDS);
   const removeFrom = input.string('RemoveFromVersionId', TOKEN_BOUNDS);
+  const record = sm.findWritable(secretId);
   const holder = versionWithStage(record, stage);
   if (moveTo !== undefined && versionById(record, moveTo) === undefined) {
     throw notFound(`Secrets Manager can't find the specified secret version: ${moveTo}`);
@@ -133,8 +154,8 @@ export function updateSecretVersionStage(sm: LocalSecretsManager, input: Request
   });
 }
 
-export function listSecretVersionIds(sm: LocalSecretsManager, input: RequestInput) {
-  const record = sm.findActive(input.requiredString('SecretId'));
+export function listSecretVersionIds(sm: RegionalSecrets, input: RequestInput) {
+  const record = sm.findActive(input.requiredString('SecretId', SECRET_ID));
   const includeDeprecated = input.boolean('IncludeDeprecated') ?? false;
   const versions = record.versions
     .filter((version) => includeDeprecated || version.stages.length > 0)

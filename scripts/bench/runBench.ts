@@ -5,6 +5,11 @@
  * Writes bench/results.json and bench/fleet.svg and prints a summary.
  *
  *   npm run bench [-- --rotations 50 --fleet 100,300,1000 --cold-starts 20]
+ *   npm run bench -- --fleet-under-quotas 1000
+ *
+ * `--fleet-under-quotas N` measures only a fleet of N secrets rotated on a stack that throttles at
+ * AWS's request-rate quotas (fleet time, failed rotations, throttled calls and retries) and writes
+ * bench/quotas.json.
  *
  * Cold starts are timed on the production runtime's Node when it is installed (resolveBenchNode.ts);
  * BENCH_NODE=/path/to/node picks another.
@@ -23,6 +28,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStac
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
+import { measureFleetUnderQuotas } from './fleetUnderQuotas.js';
 import { measureBundleSizes, measureColdStarts, percentile } from './measureBundles.js';
 import { resolveBenchNode } from './resolveBenchNode.js';
 
@@ -32,6 +38,7 @@ const { values } = parseArgs({
     fleet: { type: 'string', default: '100,300,1000' },
     'cold-starts': { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '10' },
+    'fleet-under-quotas': { type: 'string' },
   },
 });
 const rotations = Number(values.rotations);
@@ -39,6 +46,41 @@ const fleetSizes = values.fleet.split(',').map(Number);
 const concurrency = Number(values.concurrency);
 const say = (text: string) => process.stderr.write(`${text}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
+
+if (values['fleet-under-quotas'] !== undefined) {
+  const run = await measureFleetUnderQuotas({
+    size: Number(values['fleet-under-quotas']),
+    concurrency: Number(values.concurrency),
+    say: (text) => process.stderr.write(`${text}\n`),
+  });
+  mkdirSync('bench', { recursive: true });
+  const measured = {
+    measuredAt: new Date().toISOString(),
+    machine: { node: process.versions.node, cpus: cpus().length },
+    run,
+  };
+  writeFileSync('bench/quotas.json', `${JSON.stringify(measured, null, 2)}\n`);
+  const reasons = Object.entries(run.runnerRetryReasons).map(([why, n]) => `${why} ${n}`);
+  const throttled =
+    Object.entries(run.throttledCalls)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ') || 'none';
+  process.stdout.write(
+    [
+      '',
+      '| secrets under AWS quotas | fleet s | rotations/s | failed rotations | throttled function calls | benchmark retries |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| ${run.secrets} | ${Math.round(run.fleetMs / 100) / 10} | ${run.rotationsPerSecond} | ${run.failedRotations} | ${run.functionRetries} | ${run.driverRetries} |`,
+      '',
+      `throttled calls: ${throttled}; rotations restarted by the runner: ${run.rotationsRetriedByRunner}` +
+        ` (${reasons.join(', ') || 'none'})`,
+      '',
+      'Wrote bench/quotas.json',
+      '',
+    ].join('\n'),
+  );
+  process.exit(run.failedRotations === 0 ? 0 : 1);
+}
 
 const coldStartNode = resolveBenchNode(process.env);
 say(`bundle sizes and cold starts on Node ${coldStartNode.version} (${coldStartNode.source})…`);

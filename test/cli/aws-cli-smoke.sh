@@ -62,4 +62,44 @@ done
   fail "AWSPREVIOUS is not the version that was current before the rotation"
 if grep -q "cli-staged-password-2\|cli-initial-password-1" "$log_file"; then fail "a secret value reached the stack log"; fi
 
+# update-secret: a new AWSCURRENT, the old one AWSPREVIOUS; the description changes in place.
+before=$(sm get-secret-value --secret-id cli/smoke | field VersionId)
+updated=$(sm update-secret --secret-id cli/smoke --secret-string '{"password":"cli-updated-password-3"}' \
+  --description 'updated by the smoke check' | field VersionId)
+[ "$(sm get-secret-value --secret-id cli/smoke | field VersionId)" = "$updated" ] || fail "update-secret did not move AWSCURRENT"
+[ "$(sm get-secret-value --secret-id cli/smoke --version-stage AWSPREVIOUS | field VersionId)" = "$before" ] ||
+  fail "update-secret did not move AWSPREVIOUS"
+[ "$(sm describe-secret --secret-id cli/smoke | field Description)" = "updated by the smoke check" ] ||
+  fail "update-secret did not change the description"
+
+# batch-get-secret-value: values of the secrets named, and an error entry for one that does not exist.
+sm create-secret --name cli/batch --secret-string '{"password":"cli-batch-password-4"}' >/dev/null
+batch=$(sm batch-get-secret-value --secret-id-list cli/smoke cli/batch cli/missing)
+[ "$(echo "$batch" | field SecretValues.1.SecretString)" = '{"password":"cli-batch-password-4"}' ] ||
+  fail "batch-get-secret-value did not return the second value"
+[ "$(echo "$batch" | field Errors.0.ErrorCode)" = "ResourceNotFoundException" ] ||
+  fail "batch-get-secret-value did not report the missing secret"
+
+# A replicated secret: read in the replica Region under the same name, following its primary, read-only there.
+replica() { AWS_DEFAULT_REGION=eu-west-1 sm "$@"; }
+sm create-secret --name cli/replicated --secret-string '{"password":"cli-replicated-password-5"}' \
+  --add-replica-regions Region=eu-west-1 >/dev/null
+replica_arn=$(replica describe-secret --secret-id cli/replicated | field ARN)
+[[ "$replica_arn" == arn:aws:secretsmanager:eu-west-1:000000000000:secret:cli/replicated-?????? ]] ||
+  fail "unexpected replica ARN $replica_arn"
+[ "$(replica describe-secret --secret-id cli/replicated | field PrimaryRegion)" = "us-east-1" ] ||
+  fail "the replica does not name its primary Region"
+sm put-secret-value --secret-id cli/replicated --secret-string '{"password":"cli-replicated-password-6"}' >/dev/null
+[ "$(replica get-secret-value --secret-id cli/replicated | field SecretString)" = '{"password":"cli-replicated-password-6"}' ] ||
+  fail "the replica did not follow its primary"
+if replica put-secret-value --secret-id cli/replicated --secret-string '{"password":"x-x-x-x-x"}' >/dev/null 2>&1; then
+  fail "a replica accepted a write"
+fi
+if sm delete-secret --secret-id cli/replicated >/dev/null 2>&1; then fail "a primary with replicas was deleted"; fi
+sm remove-regions-from-replication --secret-id cli/replicated --remove-replica-regions eu-west-1 >/dev/null
+sm delete-secret --secret-id cli/replicated --force-delete-without-recovery >/dev/null
+if grep -q "cli-updated-password-3\|cli-batch-password-4\|cli-replicated-password" "$log_file"; then
+  fail "a secret value reached the stack log"
+fi
+
 echo "aws-cli-smoke: 1 passed, 0 failed"

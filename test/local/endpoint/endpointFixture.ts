@@ -11,17 +11,25 @@ import {
 /** A local endpoint on a free port and a real SDK client pointed at it. */
 export async function startEndpoint(options: SecretsManagerServerOptions = {}) {
   const server = await startSecretsManagerServer({ port: 0, ...options });
-  const client = new SecretsManagerClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
-    maxAttempts: 1,
-  });
+  const clients: SecretsManagerClient[] = [];
+  /** A client signing for `region`: the endpoint serves the Region of the request's signature. */
+  const clientFor = (region: string, maxAttempts = 1) => {
+    const regional = new SecretsManagerClient({
+      endpoint: server.url,
+      region,
+      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+      maxAttempts,
+    });
+    clients.push(regional);
+    return regional;
+  };
+  const client = clientFor('us-east-1');
   return {
     server,
     client,
+    clientFor,
     async close() {
-      client.destroy();
+      for (const regional of clients) regional.destroy();
       await server.close();
     },
   };

@@ -115,7 +115,8 @@ describe('DescribeSecret and ListSecrets', () => {
     const described = await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }));
     expect(described.CreatedDate).toEqual(new Date(now));
     expect(described.Description).toBe('orders db');
-    expect(described.RotationEnabled).toBe(false);
+    // API_DescribeSecret: "If the secret has never been configured for rotation, Secrets Manager returns null."
+    expect(described.RotationEnabled).toBeUndefined();
     expect(described.RotationLambdaARN).toBeUndefined();
     expect(described.DeletedDate).toBeUndefined();
   });

@@ -19,7 +19,7 @@ afterAll(async () => {
   await invoker.close();
 });
 
-type Probe = { invocations: number; pid: number; envKeys: string[]; functionName: string };
+type Probe = { invocations: number; pid: number; envKeys: string[]; functionName: string; region: string };
 
 async function probe(event: object): Promise<Probe> {
   const result = await invoker.invoke('probe', event);
@@ -42,6 +42,16 @@ describe('the local Lambda runtime', () => {
     expect(envKeys).toContain('AWS_LAMBDA_FUNCTION_NAME');
     expect(envKeys).not.toContain('PARENT_ONLY_SECRET');
     expect(envKeys).not.toContain('HOME');
+  });
+
+  it('runs a function in the Region of its ARN, in its own containers', async () => {
+    const east = await probe({});
+    const west = await invoker.invoke('probe', {}, 'arn:aws:lambda:eu-west-1:000000000000:function:probe');
+    if (!west.ok) throw new Error(`${west.errorType}: ${west.errorMessage}`);
+
+    expect(east.region).toBe('us-east-1');
+    expect((west.result as Probe).region).toBe('eu-west-1');
+    expect((west.result as Probe).pid).not.toBe(east.pid);
   });
 
   it('reports a thrown error with its name and message', async () => {

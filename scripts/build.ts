@@ -1,4 +1,6 @@
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -7,14 +9,15 @@ import { readBuildProperties, toEsbuildOptions } from './functionBuildOptions.js
 const root = fileURLToPath(new URL('..', import.meta.url));
 const functionsDir = join(root, 'functions');
 const distDir = join(root, 'dist');
+const packagesDir = join(root, 'packages');
 
 const names = readdirSync(functionsDir).filter((name) => statSync(join(functionsDir, name)).isDirectory());
 const options = toEsbuildOptions(readBuildProperties());
 
 /**
  * The oldest Node that package.json's engines allows, as an esbuild target. The functions are built for
- * their Lambda runtime (build-options.json); the operator tool and the consumer library run on the
- * operator's or the application's Node, so they must not use syntax only the newest one parses.
+ * their Lambda runtime (build-options.json); the operator tool runs on the operator's Node, so it must
+ * not use syntax only the newest one parses.
  */
 function oldestSupportedNode(): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines?: { node?: string } };
@@ -26,6 +29,18 @@ function oldestSupportedNode(): string {
   return `node${floor}`;
 }
 const hostTarget = oldestSupportedNode();
+
+// The workspace packages first (the library applications install): each is built by tsc from its own
+// tsconfig.json into its own dist/, ESM with type declarations, as `npm pack` ships it. The functions
+// bundle modules of it, which esbuild resolves to that build.
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const workspaces = readdirSync(packagesDir).filter((name) =>
+  existsSync(join(packagesDir, name, 'tsconfig.json')),
+);
+for (const name of workspaces) {
+  rmSync(join(packagesDir, name, 'dist'), { recursive: true, force: true });
+  execFileSync(process.execPath, [tsc, '-p', join(packagesDir, name)], { stdio: 'inherit' });
+}
 
 rmSync(distDir, { recursive: true, force: true });
 await Promise.all(
@@ -48,18 +63,7 @@ await build({
   metafile: false,
 });
 chmodSync(join(distDir, 'cli', 'secrets-rotation.mjs'), 0o755);
-// The consumer library for applications: their own pg and Powertools, not bundled copies.
-await build({
-  entryPoints: [join(root, 'consumer', 'index.ts')],
-  outfile: join(distDir, 'consumer.mjs'),
-  bundle: true,
-  packages: 'external',
-  format: 'esm',
-  platform: 'node',
-  target: hostTarget,
-  sourcemap: true,
-  logLevel: 'warning',
-});
 process.stdout.write(
-  `Built ${names.length} function(s), the CLI and the consumer library into dist/: ${names.join(', ')}, cli, consumer\n`,
+  `Built ${workspaces.length} package(s) into packages/*/dist/ (${workspaces.join(', ')}), ` +
+    `and ${names.length} function(s) and the CLI into dist/: ${names.join(', ')}, cli\n`,
 );

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createTokenFetch } from '../../consumer/createTokenFetch.js';
-import { type PostgresCredential, parsePostgresCredential } from '../../consumer/PostgresCredential.js';
-import { RotatingPool } from '../../consumer/RotatingPool.js';
-import { RotatingSecret } from '../../consumer/RotatingSecret.js';
+import {
+  createTokenFetch,
+  type PostgresCredential,
+  parsePostgresCredential,
+  RotatingPool,
+  RotatingSecret,
+} from '@secrets-rotation/rotating-secrets';
 import type { ConsumerSecrets } from './seedConsumerSecrets.js';
 
 export type RequestKind = 'postgres-single-user' | 'postgres-alternating-users' | 'api-token';

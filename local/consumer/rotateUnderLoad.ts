@@ -4,7 +4,7 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { credentialHash } from '../../consumer/credentialHash.js';
+import { credentialHash } from '@secrets-rotation/rotating-secrets';
 import type { LocalPostgres } from '../postgres/startLocalPostgres.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type LocalStack } from '../stack/startLocalStack.js';
 import type { TokenService } from '../token-service/startTokenService.js';

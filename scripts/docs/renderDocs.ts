@@ -5,7 +5,7 @@
  * `<!-- generated:<section> -->` or `<!-- include: <file> -->` and its closing marker is replaced;
  * the rest of each document is left as written, then the document is formatted as Biome formats it.
  *
- *   npm run docs          rewrite README.md and every .md file under docs/
+ *   npm run docs          rewrite README.md, every .md file under docs/ and each package's README
  *   npm run docs:check    change nothing; exit 1 naming each file and section that differs
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { type DocBlock, fencedFile, findDocBlocks, replaceDocBlocks } from './re
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** README.md and every Markdown file under docs/, as paths from the repository root. */
+/** README.md, every Markdown file under docs/ and each package's README, as paths from the repository root. */
 function documents(): string[] {
   const walk = (dir: string): string[] =>
     readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -26,7 +26,10 @@ function documents(): string[] {
       if (entry.isDirectory()) return walk(path);
       return entry.name.endsWith('.md') ? [path] : [];
     });
-  return ['README.md', ...walk('docs')];
+  const packageReadmes = readdirSync(join(ROOT, 'packages'))
+    .map((name) => `packages/${name}/README.md`)
+    .filter((path) => existsSync(join(ROOT, path)));
+  return ['README.md', ...walk('docs'), ...packageReadmes];
 }
 
 /** Where a block's content comes from, for messages. */

@@ -20,13 +20,6 @@ export class SecretsManagerCallError extends Error {
   }
 }
 
-/** A secret value is not in the expected format. Names the key and the rule, never the content. */
-export class SecretFormatError extends Error {
-  override readonly name = 'SecretFormatError';
-  readonly key: string | undefined;
-
-  constructor(problem: string, key?: string) {
-    super(key === undefined ? `${problem}.` : `key '${key}' ${problem}.`);
-    this.key = key;
-  }
-}
+// One class for the functions and the applications reading their secrets: the rules that throw it
+// (a Postgres secret's port and ssl keys) are shared with that package.
+export { SecretFormatError } from '@secrets-rotation/rotating-secrets/secret-format';

@@ -11,10 +11,10 @@ export function parseSecretJson(value: string): SecretObject {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new SecretFormatError('the value is not valid JSON');
+    throw new SecretFormatError('is not valid JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SecretFormatError('the value must be a JSON object');
+    throw new SecretFormatError('must be a JSON object');
   }
   return parsed as SecretObject;
 }

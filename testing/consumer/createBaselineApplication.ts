@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { credentialHash } from '@secrets-rotation/rotating-secrets';
 import pg from 'pg';
-import { credentialHash } from '../../consumer/credentialHash.js';
 import {
   firstUseRecorder,
   type RequestKind,

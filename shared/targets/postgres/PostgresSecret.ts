@@ -1,15 +1,20 @@
+import {
+  postgresPort,
+  sslKeyMode,
+  TLS_MODES,
+  TLS_STRENGTH,
+  type TlsMode,
+} from '@secrets-rotation/rotating-secrets/secret-format';
 import { SecretFormatError } from '../../secrets/errors.js';
 import { parseSecretJson, requireStringKey, type SecretObject } from '../../secrets/secretJson.js';
 
-export type SslMode = 'verify-full' | 'verify-ca' | 'disable';
-export const SSL_MODES: readonly SslMode[] = ['verify-full', 'verify-ca', 'disable'];
+// The `port` and `ssl` rules and the order of the TLS modes come from the package applications read
+// these secrets with: one module, so the functions and the applications cannot read a secret apart.
+export type SslMode = TlsMode;
+export const SSL_MODES: readonly SslMode[] = TLS_MODES;
 
 /** How much each mode proves about the server: a secret may move a login up this scale, never down. */
-export const SSL_STRENGTH: Readonly<Record<SslMode, number>> = {
-  disable: 0,
-  'verify-ca': 1,
-  'verify-full': 2,
-};
+export const SSL_STRENGTH: Readonly<Record<SslMode, number>> = TLS_STRENGTH;
 
 /**
  * A Postgres credential in the format RDS, Aurora and `AWS::SecretsManager::SecretTargetAttachment`
@@ -39,30 +44,6 @@ function optionalText(fields: SecretObject, key: string): string | undefined {
   return value;
 }
 
-function port(fields: SecretObject): number {
-  const value = fields['port'];
-  if (value === undefined || value === null) return 5432;
-  const parsed =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\d+$/.test(value)
-        ? Number(value)
-        : Number.NaN;
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535) {
-    throw new SecretFormatError('must be a TCP port number (a number or a numeric string)', 'port');
-  }
-  return parsed;
-}
-
-function sslMode(fields: SecretObject): SslMode | undefined {
-  const value = fields['ssl'];
-  if (value === undefined || value === null) return undefined;
-  if (value === true) return 'verify-full';
-  if (value === false) return 'disable';
-  if (typeof value === 'string' && (SSL_MODES as readonly string[]).includes(value)) return value as SslMode;
-  throw new SecretFormatError(`must be true, false or one of ${SSL_MODES.join(', ')}`, 'ssl');
-}
-
 export function parsePostgresSecret(secretString: string): PostgresSecret {
   const fields = parseSecretJson(secretString);
   const engine = optionalText(fields, 'engine');
@@ -72,12 +53,12 @@ export function parsePostgresSecret(secretString: string): PostgresSecret {
   return Object.freeze({
     fields,
     host: requireStringKey(fields, 'host'),
-    port: port(fields),
+    port: postgresPort(fields['port']),
     username: requireStringKey(fields, 'username'),
     password: requireStringKey(fields, 'password'),
     dbname: optionalText(fields, 'dbname') ?? 'postgres',
     masterArn: optionalText(fields, 'masterarn'),
-    sslMode: sslMode(fields),
+    sslMode: sslKeyMode(fields['ssl']),
     dbInstanceIdentifier: optionalText(fields, 'dbInstanceIdentifier'),
     dbClusterIdentifier: optionalText(fields, 'dbClusterIdentifier'),
   });

@@ -3,12 +3,15 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import {
+  createRotatingPool,
+  createTokenFetch,
+  type PostgresCredential,
+  parsePostgresCredential,
+  RotatingPool,
+  RotatingSecret,
+} from '@secrets-rotation/rotating-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRotatingPool } from '../../../consumer/createRotatingPool.js';
-import { createTokenFetch } from '../../../consumer/createTokenFetch.js';
-import { type PostgresCredential, parsePostgresCredential } from '../../../consumer/PostgresCredential.js';
-import { RotatingPool } from '../../../consumer/RotatingPool.js';
-import { RotatingSecret } from '../../../consumer/RotatingSecret.js';
 import type { TokenService } from '../../../local/token-service/startTokenService.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';

@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  createRotatingPool,
+  type RotatingPool,
+  type RotatingPoolConfig,
+  TlsConfigError,
+  TlsDowngradeError,
+} from '@secrets-rotation/rotating-secrets';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRotatingPool } from '../../../consumer/createRotatingPool.js';
-import { TlsConfigError, TlsDowngradeError } from '../../../consumer/errors.js';
-import type { RotatingPool, RotatingPoolConfig } from '../../../consumer/RotatingPool.js';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
 import { captureOutput } from '../../support/captureOutput.js';

@@ -1,6 +1,6 @@
+import { parsePostgresCredential, SecretFormatError } from '@secrets-rotation/rotating-secrets';
 import { describe, expect, it } from 'vitest';
-import { SecretFormatError } from '../../../consumer/errors.js';
-import { parsePostgresCredential } from '../../../consumer/PostgresCredential.js';
+import { SecretFormatError as FunctionsSecretFormatError } from '../../../shared/secrets/errors.js';
 import { parsePostgresSecret } from '../../../shared/targets/postgres/PostgresSecret.js';
 
 const PASSWORD = 'Secret-Value-Never-Shown-9';
@@ -80,7 +80,7 @@ describe('parsePostgresCredential', () => {
       const error = failure({ ...rds, ssl });
       expect(error).toMatchObject({ name: 'SecretFormatError', key: 'ssl' });
       expect(error.message).toBe(
-        "The Postgres secret's key 'ssl' must be true, false or one of verify-full, verify-ca, disable.",
+        "The secret's key 'ssl' must be true, false or one of verify-full, verify-ca, disable.",
       );
     },
   );
@@ -109,8 +109,8 @@ describe('parsePostgresCredential', () => {
     },
   );
 
-  // The consumer keeps its own copy of the rules so its bundle stays free of the functions' code;
-  // this keeps the two copies from drifting apart.
+  // The functions read port and ssl through this package's module: the same input gives the same
+  // answer, and a bad key the same error class, on both sides.
   it.each([
     [{}],
     [{ port: '5432' }],
@@ -130,9 +130,14 @@ describe('parsePostgresCredential', () => {
         const { port, sslMode } = parse();
         return { port, sslMode };
       } catch (error) {
-        return { key: (error as { key?: unknown }).key };
+        return { error: error instanceof SecretFormatError, key: (error as { key?: unknown }).key };
       }
     };
     expect(outcome(() => parsePostgresCredential(text))).toEqual(outcome(() => parsePostgresSecret(text)));
+  });
+
+  it('is the one SecretFormatError the functions throw', () => {
+    expect(FunctionsSecretFormatError).toBe(SecretFormatError);
+    expect(() => parsePostgresSecret('{')).toThrow(SecretFormatError);
   });
 });

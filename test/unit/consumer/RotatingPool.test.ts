@@ -1,10 +1,13 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  type PostgresCredential,
+  parsePostgresCredential,
+  RotatingPool,
+  type RotatingPoolConfig,
+  RotatingSecret,
+  TlsConfigError,
+} from '@secrets-rotation/rotating-secrets';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TlsConfigError } from '../../../consumer/errors.js';
-import type { PostgresCredential } from '../../../consumer/PostgresCredential.js';
-import { parsePostgresCredential } from '../../../consumer/PostgresCredential.js';
-import { RotatingPool, type RotatingPoolConfig } from '../../../consumer/RotatingPool.js';
-import { RotatingSecret } from '../../../consumer/RotatingSecret.js';
 
 // Construction never calls the network; nothing here connects.
 const client = new SecretsManagerClient({

@@ -1,8 +1,17 @@
+import { TlsDowngradeError, type TlsMode } from '@secrets-rotation/rotating-secrets';
+import { TLS_MODES, TLS_STRENGTH } from '@secrets-rotation/rotating-secrets/secret-format';
 import { describe, expect, it } from 'vitest';
-import { TlsDowngradeError } from '../../../consumer/errors.js';
-import { effectiveTlsMode, type TlsMode } from '../../../consumer/TlsMode.js';
+import { effectiveTlsMode } from '../../../packages/rotating-secrets/src/TlsMode.js';
 
 const SECRET_ID = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-db-AbCdEf';
+
+describe('the TLS modes', () => {
+  it('are listed strongest first, in the order of their strength', () => {
+    expect([...TLS_MODES].sort((a, b) => TLS_STRENGTH[b] - TLS_STRENGTH[a])).toEqual(TLS_MODES);
+    expect(new Set(TLS_MODES.map((mode) => TLS_STRENGTH[mode])).size).toBe(TLS_MODES.length);
+    expect(Object.keys(TLS_STRENGTH).sort()).toEqual([...TLS_MODES].sort());
+  });
+});
 
 describe('effectiveTlsMode', () => {
   it.each<[TlsMode, TlsMode | undefined, TlsMode]>([

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PeerCertificate } from 'node:tls';
+import { TlsConfigError, type TlsMode } from '@secrets-rotation/rotating-secrets';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TlsConfigError } from '../../../consumer/errors.js';
-import { loadTlsSettings, postgresTls } from '../../../consumer/postgresTls.js';
-import type { TlsMode } from '../../../consumer/TlsMode.js';
+import { loadTlsSettings, postgresTls } from '../../../packages/rotating-secrets/src/postgresTls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'consumer-tls-'));
 const caFile = join(dir, 'ca.pem');

@@ -14,7 +14,10 @@ function markdownFiles(dir: string): string[] {
   });
 }
 
-const DOCS = ['README.md', ...markdownFiles('docs')];
+const PACKAGE_READMES = readdirSync(join(ROOT, 'packages'))
+  .map((name) => `packages/${name}/README.md`)
+  .filter((path) => existsSync(join(ROOT, path)));
+const DOCS = ['README.md', ...markdownFiles('docs'), ...PACKAGE_READMES];
 
 describe('reading links out of Markdown', () => {
   it('finds links, images and reference definitions with their lines, and skips code', () => {

@@ -11,8 +11,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * itself is used by scripts, so it may not reach into the tests either.
  */
 const RULES: ReadonlyArray<{ readonly forbidden: string; readonly folders: readonly string[] }> = [
-  { forbidden: 'test', folders: ['scripts', 'local', 'shared', 'functions', 'cli', 'consumer', 'testing'] },
-  { forbidden: 'testing', folders: ['local', 'shared', 'functions', 'cli', 'consumer'] },
+  { forbidden: 'test', folders: ['scripts', 'local', 'shared', 'functions', 'cli', 'packages', 'testing'] },
+  { forbidden: 'testing', folders: ['local', 'shared', 'functions', 'cli', 'packages'] },
 ];
 
 const SOURCE_FILE = /\.[cm]?[jt]s$/;
@@ -79,3 +79,22 @@ for (const { forbidden, folders } of RULES) {
     });
   });
 }
+
+// A package is installed on its own: the repository around it is not there.
+describe('what a workspace package may import', () => {
+  it.each(readdirSync(join(ROOT, 'packages')))(
+    'packages/%s/ names nothing outside itself by path',
+    (name) => {
+      const base = join(ROOT, 'packages', name);
+      const files = sourceFiles(base);
+      const offending = files.flatMap((file) =>
+        relativeReferences(readFileSync(file, 'utf8'))
+          .filter((reference) => relative(base, resolve(dirname(file), reference)).startsWith('..'))
+          .map((reference) => `${relative(ROOT, file)} → ${reference}`),
+      );
+
+      expect(files.length).toBeGreaterThan(0);
+      expect(offending).toEqual([]);
+    },
+  );
+});

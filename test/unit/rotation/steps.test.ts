@@ -85,7 +85,7 @@ describe('createSecret', () => {
     const { store, handler, event } = rotationFixture();
     store.addVersion(CURRENT_VERSION, 'not-json-but-secret-s3cr3t', ['AWSCURRENT']);
 
-    await expect(handler(event('createSecret'))).rejects.toThrow('the value is not valid JSON');
+    await expect(handler(event('createSecret'))).rejects.toThrow('The secret value is not valid JSON');
     assertNoSecretLeaks(output.text(), ['not-json-but-secret-s3cr3t']);
   });
 });

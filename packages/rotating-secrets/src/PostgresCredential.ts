@@ -1,12 +1,15 @@
 import { SecretFormatError } from './errors.js';
+import { postgresPort } from './postgresPort.js';
 import { sslKeyMode, type TlsMode } from './TlsMode.js';
 
-/** The connection half of an RDS-format Postgres secret; `password` is secret. */
+/** The connection half of an RDS-format Postgres secret. `password` is secret: never log it. */
 export interface PostgresCredential {
   readonly host: string;
+  /** @default 5432 */
   readonly port: number;
   readonly username: string;
   readonly password: string;
+  /** @default `'postgres'` */
   readonly dbname: string;
   /** From the secret's `ssl` key; it can only make the pool's TLS stricter. Absent: the pool's mode. */
   readonly sslMode?: TlsMode;
@@ -22,23 +25,18 @@ function text(fields: Fields, key: string, fallback?: string): string {
   return value;
 }
 
-function port(fields: Fields): number {
-  const value = fields['port'];
-  if (value === undefined || value === null) return 5432;
-  const parsed =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\d+$/.test(value)
-        ? Number(value)
-        : NaN;
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535)
-    throw new SecretFormatError('must be a TCP port from 1 to 65535 (a number or a numeric string)', 'port');
-  return parsed;
-}
-
 /**
- * Reads what RDS, Aurora and the rotation functions store, with their rules for `port` and `ssl`.
- * Throws `SecretFormatError` naming the key, never a value.
+ * Reads a Postgres secret as RDS, Aurora and the rotation functions store it (`host`, `port`,
+ * `username`, `password`, `dbname`, `ssl`), with the rotation functions' own rules for `port` and
+ * `ssl`. Other keys are ignored. Pass it as a {@link RotatingSecret}'s `parse`.
+ *
+ * @throws {@link SecretFormatError} naming the missing or ill-typed key, never a value.
+ *
+ * @example
+ * ```ts
+ * const secret = new RotatingSecret({ secretId: 'prod/orders/db', parse: parsePostgresCredential });
+ * const { host, port, username } = await secret.get();
+ * ```
  */
 export function parsePostgresCredential(secretString: string): PostgresCredential {
   let parsed: unknown;
@@ -54,7 +52,7 @@ export function parsePostgresCredential(secretString: string): PostgresCredentia
   const sslMode = sslKeyMode(fields['ssl']);
   return {
     host: text(fields, 'host'),
-    port: port(fields),
+    port: postgresPort(fields['port']),
     username: text(fields, 'username'),
     password: text(fields, 'password'),
     dbname: text(fields, 'dbname', 'postgres'),

@@ -4,14 +4,25 @@ import type { ConnectionOptions } from 'node:tls';
 import { TlsConfigError } from './errors.js';
 import { isTlsMode, TLS_MODES, type TlsMode } from './TlsMode.js';
 
-/** The application's TLS choice for a pool. */
+/** The application's TLS choice for a {@link RotatingPool}. */
 export interface PostgresTlsOptions {
-  /** Default `verify-full`. `disable` (plaintext) only when chosen here; the secret's `ssl` key may only raise it. */
+  /**
+   * How connections are secured. Plaintext (`disable`) only when chosen here: the secret's `ssl`
+   * key may raise the mode, never lower it.
+   *
+   * @default 'verify-full'
+   */
   readonly mode?: TlsMode;
-  /** PEM CAs to trust. Default: the file named by PGSSLROOTCERT, else Node's store (with NODE_EXTRA_CA_CERTS). */
+  /**
+   * PEM-encoded CA certificates to trust, for example the RDS CA bundle.
+   *
+   * @default the file named by the `PGSSLROOTCERT` environment variable (read once, when the pool is
+   * created; `system` means Node's store), else Node's store, which includes `NODE_EXTRA_CA_CERTS`
+   */
   readonly ca?: string;
 }
 
+/** The validated options: a mode, and the CA if one was given or found. */
 export interface TlsSettings {
   readonly mode: TlsMode;
   readonly ca: string | undefined;

@@ -1,16 +1,36 @@
 import { credentialHash } from './credentialHash.js';
 import type { RotatingSecret } from './RotatingSecret.js';
 
+/** Options of {@link createTokenFetch}. */
 export interface TokenFetchOptions {
+  /** The secret whose parsed value carries the token. */
   readonly secret: RotatingSecret<{ readonly token: string }>;
-  /** Header that carries the token. Default `authorization`, as `Bearer <token>`. */
+  /**
+   * The request header that carries the token.
+   *
+   * @default 'authorization'
+   */
   readonly header?: string;
+  /**
+   * The header's value for a token.
+   *
+   * @default (token) => `Bearer ${token}`
+   */
   readonly format?: (token: string) => string;
+  /**
+   * The `fetch` to send with.
+   *
+   * @default globalThis.fetch
+   */
   readonly fetch?: typeof fetch;
   /** Observability: a short hash of the token each request used (never the token). */
   readonly onRequest?: (event: { readonly tokenHash: string }) => void;
 }
 
+/**
+ * `fetch` with the secret's token. `retryOn401: true` allows the retry after a 401 for a method
+ * that is not idempotent (`POST`, `PATCH`).
+ */
 export type TokenFetch = (
   input: string | URL,
   init?: RequestInit & { readonly retryOn401?: boolean },
@@ -22,7 +42,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * `fetch` with the secret's current token. A 401 refreshes the token (one Secrets Manager call for
  * a burst) and retries once with the new one, or with AWSPENDING for providers that revoke the old
  * token on issue; only for idempotent methods unless the caller passes `retryOn401`, and only when
- * the body can be sent twice.
+ * the body can be sent twice (a string, `URLSearchParams` or bytes).
+ *
+ * @example
+ * ```ts
+ * const partnerApi = createTokenFetch({
+ *   secret: new RotatingSecret({
+ *     secretId: 'prod/partner/api-token',
+ *     parse: (text) => ({ token: String(JSON.parse(text).token) }),
+ *   }),
+ * });
+ * const response = await partnerApi('https://api.partner.example/v1/orders');
+ * ```
  */
 export function createTokenFetch(options: TokenFetchOptions): TokenFetch {
   const header = options.header ?? 'authorization';

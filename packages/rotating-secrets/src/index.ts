@@ -1,4 +1,10 @@
-export { createRotatingPool } from './createRotatingPool.js';
+/**
+ * Read AWS Secrets Manager secrets that rotate: a `pg` pool and a `fetch` that keep working through
+ * every rotation, over verified TLS, on Powertools' Secrets Manager provider and its cache.
+ *
+ * @packageDocumentation
+ */
+export { createRotatingPool, type RotatingPoolSecretOptions } from './createRotatingPool.js';
 export { createTokenFetch, type TokenFetch, type TokenFetchOptions } from './createTokenFetch.js';
 export { credentialHash } from './credentialHash.js';
 export { SecretFormatError, TlsConfigError, TlsDowngradeError } from './errors.js';

@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { StepInvoker } from './invokeRotationStep.js';
 
 export const CLI_NAME = 'secrets-rotation';
 
@@ -8,6 +9,8 @@ export interface Cli {
   /** Set when the endpoint was overridden (the local stack, or a VPC endpoint). */
   readonly endpoint: string | undefined;
   readonly json: boolean;
+  /** Invokes rotation functions: Lambda's Invoke API, or the local stack's when that is the endpoint. */
+  stepInvoker(): Promise<StepInvoker>;
   out(text: string): void;
   /** Progress lines: stderr, so `--json` output on stdout stays parseable. */
   progress(text: string): void;
@@ -25,7 +28,7 @@ export interface ConnectionOptions {
 export function createClient(
   options: ConnectionOptions,
   env: NodeJS.ProcessEnv,
-): { client: SecretsManagerClient; endpoint: string | undefined } {
+): { client: SecretsManagerClient; endpoint: string | undefined; region: string | undefined } {
   if (options.profile !== undefined) env['AWS_PROFILE'] = options.profile;
   const endpoint = options.endpointUrl ?? env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] ?? env['AWS_ENDPOINT_URL'];
   const region = options.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
@@ -33,5 +36,5 @@ export function createClient(
     ...(region === undefined ? {} : { region }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });
-  return { client, endpoint };
+  return { client, endpoint, region };
 }

@@ -1,4 +1,5 @@
 import type { SecretState, VersionState } from './SecretState.js';
+import type { Verdict } from './verifyCredential.js';
 
 export type Health = 'ok' | 'rotating' | 'stuck' | 'overdue' | 'not-rotated';
 
@@ -8,6 +9,18 @@ export interface Diagnosis {
   /** Commands that fix the problem, in the order to try them. */
   readonly fixes: readonly string[];
   readonly pending: VersionState | undefined;
+  /**
+   * Stuck after the target already took the pending credential: AWSCURRENT is rejected and
+   * AWSPENDING works, so clients that read AWSCURRENT are locked out until the rotation finishes.
+   */
+  readonly lockout: boolean;
+}
+
+/** Both credentials of a stuck secret, tried against the target with its own test. */
+export interface CredentialCheck {
+  readonly target: string;
+  readonly current: Verdict;
+  readonly pending: Verdict;
 }
 
 export interface DiagnoseOptions {
@@ -18,7 +31,17 @@ export interface DiagnoseOptions {
   readonly pendingFailed: boolean;
   /** Whether the pending version holds a value, when known. */
   readonly pendingHasValue: boolean | undefined;
+  /** For a stuck secret whose pending version holds a value: how both credentials fare. */
+  readonly credentials?: CredentialCheck;
   readonly cli: string;
+}
+
+/** What the two credentials of a stuck rotation say, in a sentence. */
+function credentialSentence(check: CredentialCheck): string {
+  const { current, pending, target } = check;
+  if (current.works) return ` AWSCURRENT still works (${target} check).`;
+  if (pending.works) return '';
+  return ` Neither AWSCURRENT (${current.reason}) nor AWSPENDING (${pending.reason}) works from here (${target} check).`;
 }
 
 /** Reads a secret's labels the way an operator would, and says what to do. */
@@ -34,9 +57,33 @@ export function diagnose(state: SecretState, options: DiagnoseOptions): Diagnosi
         summary: `rotation of version ${pending.versionId} in progress`,
         fixes: [],
         pending,
+        lockout: false,
       };
     }
     const empty = options.pendingHasValue === false;
+    const check = options.credentials;
+    const moveCurrent =
+      `aws secretsmanager update-secret-version-stage --secret-id ${id} --version-stage AWSCURRENT ` +
+      `--move-to-version-id ${pending.versionId}${current === undefined ? '' : ` --remove-from-version-id ${current.versionId}`}`;
+    // Resuming runs the function's steps, which refuse to work while rotation is turned off.
+    const resume = state.rotationEnabled
+      ? [
+          `${options.cli} rotate ${id} --wait   # resumes the rotation: its four steps again, with its version`,
+        ]
+      : [];
+    if (check !== undefined && !check.current.works && check.pending.works) {
+      return {
+        health: 'stuck',
+        summary:
+          `LOCKED OUT: the target rejects AWSCURRENT (${check.current.reason}) and accepts AWSPENDING ` +
+          `(version ${pending.versionId}, ${check.target} check): the rotation stopped after setSecret, so ` +
+          'clients that read only AWSCURRENT cannot log in (the consumer library bridges with AWSPENDING). ' +
+          'Finish the rotation: do not clear AWSPENDING.',
+        fixes: [...resume, `${moveCurrent}   # finishes it by hand: AWSCURRENT to the working version`],
+        pending,
+        lockout: true,
+      };
+    }
     return {
       health: 'stuck',
       summary:
@@ -45,17 +92,15 @@ export function diagnose(state: SecretState, options: DiagnoseOptions): Diagnosi
         (options.pendingFailed
           ? '; its last rotation attempt failed'
           : `; it is ${Math.round(age / 60_000)} minutes old`) +
-        '. New rotations fail until it is cleared or finished.',
+        '. New rotations fail until it is finished or cleared.' +
+        (check === undefined ? '' : credentialSentence(check)),
       fixes: [
-        `${options.cli} cancel ${id}   # checks the credentials first, then clears AWSPENDING`,
+        ...resume,
+        `${options.cli} cancel ${id}   # or drop the pending version: checks the credentials first, then clears AWSPENDING`,
         `aws secretsmanager update-secret-version-stage --secret-id ${id} --version-stage AWSPENDING --remove-from-version-id ${pending.versionId}`,
-        ...(empty
-          ? []
-          : [
-              `${options.cli} rotate ${id} --wait   # or retry the rotation, if the function's problem is fixed`,
-            ]),
       ],
       pending,
+      lockout: false,
     };
   }
   if (!state.rotationEnabled) {
@@ -66,6 +111,7 @@ export function diagnose(state: SecretState, options: DiagnoseOptions): Diagnosi
         `aws secretsmanager rotate-secret --secret-id ${id} --rotation-lambda-arn <function ARN> --rotation-rules '{"ScheduleExpression":"rate(30 days)"}'`,
       ],
       pending: undefined,
+      lockout: false,
     };
   }
   if (
@@ -77,7 +123,14 @@ export function diagnose(state: SecretState, options: DiagnoseOptions): Diagnosi
       summary: `the next rotation was due ${state.nextRotationAt.toISOString()} and has not happened`,
       fixes: [`${options.cli} rotate ${id} --wait`],
       pending: undefined,
+      lockout: false,
     };
   }
-  return { health: 'ok', summary: 'rotation configured, nothing pending', fixes: [], pending: undefined };
+  return {
+    health: 'ok',
+    summary: 'rotation configured, nothing pending',
+    fixes: [],
+    pending: undefined,
+    lockout: false,
+  };
 }

@@ -7,14 +7,16 @@ import { listCommand } from './commands/list.js';
 import { rotateCommand } from './commands/rotate.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
+import { createStepInvoker, type StepInvoker } from './invokeRotationStep.js';
 import { TARGET_CHOICES } from './verifyCredential.js';
 
 const USAGE = `Usage: ${CLI_NAME} <command> [options]
 
 Commands:
   status <secret>          rotation configuration, versions and labels, and a diagnosis with fixes
-  rotate <secret>          start a rotation; --wait follows it (--timeout seconds, default 300)
-                           --function-arn <arn> and --schedule <expr> configure rotation first
+  rotate <secret>          start a rotation, or resume one that is stuck; --wait follows it to the
+                           end (--timeout seconds, default 300); --function-arn <arn> and
+                           --schedule <expr> configure rotation first
   cancel <secret>          clear an abandoned AWSPENDING after checking credentials (--yes, --force)
   verify <secret>          check that AWSCURRENT (--stage to pick another) works against its target
   list                     secrets with rotation configured and their health (--path /services/orders)
@@ -45,7 +47,15 @@ Shows the rotation configuration, every version with its labels, the last rotati
 
 Starts a rotation (RotateSecret). --function-arn and --schedule configure rotation first (the
 schedule is AutomaticallyAfterDays N, rate(...) or cron(...)). --wait follows the rotation to its end
-and exits 1 if it failed (--timeout, default 300 seconds).`,
+and exits 1 if it failed (--timeout, default 300 seconds).
+
+On a stuck secret (AWSPENDING on a version that is not AWSCURRENT, whose rotation failed or is
+older than --stuck-after minutes), where RotateSecret is refused, it resumes that rotation instead:
+it invokes the secret's rotation function with the four steps and the pending version, in order, as
+Secrets Manager does (every step is safe to run again). --wait retries the four steps until they
+succeed or --timeout passes. This needs lambda:InvokeFunction on the function. A rotation still in
+progress is only followed (--wait). To drop a pending version that must not be used: cancel.
+  --stuck-after <minutes>  age after which a pending version counts as stuck (default 30)`,
   cancel: `Usage: ${CLI_NAME} cancel <secret> [--yes] [--force] [--target <name>]
 
 Clears an abandoned AWSPENDING label after checking that AWSCURRENT still works against its target.
@@ -110,14 +120,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const stuckAfter = integer(values['stuck-after'], 'stuck-after', 30);
 
-  const { client, endpoint } = createClient(
+  const { client, endpoint, region } = createClient(
     { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] },
     process.env,
   );
+  let stepInvoker: Promise<StepInvoker> | undefined;
   const cli: Cli = {
     client,
     endpoint,
     json: values.json,
+    stepInvoker: () => {
+      stepInvoker ??= createStepInvoker(endpoint, region);
+      return stepInvoker;
+    },
     out: (text) => void process.stdout.write(`${text}\n`),
     progress: (text) => void process.stderr.write(`${new Date().toISOString().slice(11, 19)}  ${text}\n`),
     now: () => new Date(),
@@ -141,6 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           timeoutSeconds: integer(values.timeout, 'timeout', 300),
           functionArn: values['function-arn'],
           schedule: values.schedule,
+          stuckAfterMinutes: stuckAfter,
         });
       case 'cancel':
         return await cancelCommand(cli, secret ?? '', { yes: values.yes, force: values.force, target });
@@ -153,6 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } finally {
     client.destroy();
+    if (stepInvoker !== undefined) (await stepInvoker).close();
   }
 }
 

@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Env } from '../shared/config/env.js';
 import { SecretsManagerStore } from '../shared/secrets/SecretsManagerStore.js';
 import { parseSecretJson } from '../shared/secrets/secretJson.js';
 import { isLoopbackHost, LOOPBACK_PROVIDER_ENVIRONMENT } from '../shared/targets/api-token/ProviderPolicy.js';
 import { TARGET_NAMES, TARGETS, targetNamed } from '../shared/targets/registry.js';
 import type { Cli } from './Cli.js';
+import type { CredentialCheck } from './diagnose.js';
 
 /** The target names `--target` accepts: every registered target. */
 export const TARGET_CHOICES = TARGET_NAMES;
@@ -66,4 +68,34 @@ export async function verifyCredential(
       reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error',
     };
   }
+}
+
+/**
+ * Runs the target's test against AWSCURRENT and AWSPENDING of a stuck secret, changing nothing:
+ * which one the target takes. Each value is read, tried and dropped; none is kept or printed.
+ */
+export async function checkBothCredentials(
+  cli: Pick<Cli, 'client' | 'endpoint'>,
+  state: { readonly arn: string; readonly rotationFunctionArn: string | undefined },
+  currentVersionId: string | undefined,
+  pendingVersionId: string,
+  target?: string,
+): Promise<CredentialCheck> {
+  const read = async (versionId: string) =>
+    (await cli.client.send(new GetSecretValueCommand({ SecretId: state.arn, VersionId: versionId })))
+      .SecretString ?? '';
+  const currentValue = currentVersionId === undefined ? '' : await read(currentVersionId);
+  const chosen = target ?? targetFor(state.rotationFunctionArn, currentValue);
+  const current =
+    currentVersionId === undefined
+      ? { works: false, reason: 'no AWSCURRENT version' }
+      : await verifyCredential(cli, chosen, state.arn, currentVersionId, currentValue);
+  const pending = await verifyCredential(
+    cli,
+    chosen,
+    state.arn,
+    pendingVersionId,
+    await read(pendingVersionId),
+  );
+  return { target: chosen, current, pending };
 }

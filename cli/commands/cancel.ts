@@ -1,8 +1,8 @@
-import { GetSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { CLI_NAME, type Cli } from '../Cli.js';
 import { CliError, EXIT } from '../CliError.js';
 import { hasValue, readSecretState, versionWith } from '../SecretState.js';
-import { targetFor, verifyCredential } from '../verifyCredential.js';
+import { checkBothCredentials } from '../verifyCredential.js';
 
 export interface CancelOptions {
   readonly yes: boolean;
@@ -12,9 +12,10 @@ export interface CancelOptions {
 }
 
 /**
- * Clears an abandoned AWSPENDING. A pending version with a value may already be what the target
- * accepts (single-user Postgres after setSecret): then clearing it would drop the only working
- * credential, so both are checked first and the tool refuses.
+ * Clears an abandoned AWSPENDING: the way to drop a pending version that must not be used (to
+ * finish it instead, `rotate` resumes it). A pending version with a value may already be what the
+ * target accepts (single-user Postgres after setSecret): then clearing it would drop the only
+ * working credential, so both are checked first and the tool refuses.
  */
 export async function cancelCommand(cli: Cli, secretId: string, options: CancelOptions): Promise<number> {
   const state = await readSecretState(cli.client, secretId);
@@ -32,27 +33,19 @@ export async function cancelCommand(cli: Cli, secretId: string, options: CancelO
 
   let why = 'the pending version has no value';
   if (await hasValue(cli.client, state.arn, pending.versionId)) {
-    const read = async (versionId: string) =>
-      (await cli.client.send(new GetSecretValueCommand({ SecretId: state.arn, VersionId: versionId })))
-        .SecretString ?? '';
-    const currentValue = current === undefined ? '' : await read(current.versionId);
-    const target = options.target ?? targetFor(state.rotationFunctionArn, currentValue);
-    const currentVerdict =
-      current === undefined
-        ? { works: false, reason: 'no AWSCURRENT version' }
-        : await verifyCredential(cli, target, state.arn, current.versionId, currentValue);
-    if (!currentVerdict.works) {
-      const pendingVerdict = await verifyCredential(
-        cli,
-        target,
-        state.arn,
-        pending.versionId,
-        await read(pending.versionId),
-      );
-      if (pendingVerdict.works) {
+    const check = await checkBothCredentials(
+      cli,
+      state,
+      current?.versionId,
+      pending.versionId,
+      options.target,
+    );
+    if (!check.current.works) {
+      if (check.pending.works) {
         throw new CliError(
-          `Refusing: AWSCURRENT no longer works (${currentVerdict.reason}) but AWSPENDING does, so the target already ` +
+          `Refusing: AWSCURRENT no longer works (${check.current.reason}) but AWSPENDING does, so the target already ` +
             'uses the new credential and clearing AWSPENDING would drop the only working one. Finish the rotation instead: ' +
+            `${CLI_NAME} rotate ${id} --wait (resumes it), or by hand: ` +
             `aws secretsmanager update-secret-version-stage --secret-id ${id} --version-stage AWSCURRENT ` +
             `--move-to-version-id ${pending.versionId}${current === undefined ? '' : ` --remove-from-version-id ${current.versionId}`}`,
           EXIT.refused,
@@ -60,14 +53,14 @@ export async function cancelCommand(cli: Cli, secretId: string, options: CancelO
       }
       if (!options.force) {
         throw new CliError(
-          `Refusing: neither AWSCURRENT (${currentVerdict.reason}) nor AWSPENDING (${pendingVerdict.reason}) works from ` +
+          `Refusing: neither AWSCURRENT (${check.current.reason}) nor AWSPENDING (${check.pending.reason}) works from ` +
             `here. Check from a host that reaches the target (${CLI_NAME} verify ${id}), or pass --force to clear AWSPENDING anyway.`,
           EXIT.refused,
         );
       }
       why = 'forced: neither credential could be verified';
     } else {
-      why = `AWSCURRENT still works (${target} check)`;
+      why = `AWSCURRENT still works (${check.target} check)`;
     }
   }
 

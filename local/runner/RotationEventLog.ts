@@ -33,7 +33,8 @@ export class RotationEventLog {
       time: this.#options.clock().toISOString(),
       source: 'aws.secretsmanager',
       'detail-type': 'AWS Service Event via CloudTrail',
-      region: this.#options.region,
+      // A secret's events come from its own Region.
+      region: secretArn.split(':')[3] || this.#options.region,
       account: this.#options.accountId,
       resources: [secretArn],
       detail: {

@@ -1,4 +1,5 @@
 import type { RotationStep } from '../../shared/rotation/RotationEvent.js';
+import type { RotationRequest } from '../endpoint/RotationHooks.js';
 
 export interface StepRecord {
   readonly step: RotationStep;
@@ -15,7 +16,7 @@ export interface RotationRecord {
   readonly secretArn: string;
   readonly versionId: string;
   readonly functionArn: string;
-  readonly trigger: 'api' | 'schedule';
+  readonly trigger: RotationRequest['trigger'];
   readonly kind: 'rotation' | 'configuration-test';
   readonly startedAt: string;
   endedAt?: string;

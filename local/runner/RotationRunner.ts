@@ -24,7 +24,9 @@ export interface RotationRunnerOptions {
 
 /**
  * Runs rotations the way Secrets Manager does: the four steps in order with one token, retried
- * from createSecret on failure (steps are idempotent), one rotation per secret at a time.
+ * from createSecret on failure (steps are idempotent), one rotation per secret at a time. A run
+ * whose attempts are all used up ends with RotationFailed; the scheduler reattempts it later
+ * (RotationScheduler.runReattempts) with the same token.
  */
 export class RotationRunner implements RotationHooks {
   readonly #invoker: FunctionInvoker;
@@ -33,6 +35,8 @@ export class RotationRunner implements RotationHooks {
   readonly #history: RotationHistory;
   readonly #log: RotationEventLog;
   readonly #running = new Map<string, Promise<void>>();
+  /** Secrets whose configuration test runs: their temporary AWSPENDING is no rotation to reattempt. */
+  readonly #testing = new Set<string>();
 
   constructor(options: RotationRunnerOptions) {
     this.#invoker = options.invoker;
@@ -53,14 +57,37 @@ export class RotationRunner implements RotationHooks {
   }
 
   async onRotateSecret(request: RotationRequest): Promise<void> {
-    if (!request.rotateImmediately) return this.#configurationTest(request);
+    if (!request.rotateImmediately) {
+      this.#testing.add(request.secretArn);
+      try {
+        return await this.#configurationTest(request);
+      } finally {
+        this.#testing.delete(request.secretArn);
+      }
+    }
     if (this.isRotating(request.secretArn)) return;
     const run = this.#rotate(request).finally(() => this.#running.delete(request.secretArn));
     this.#running.set(request.secretArn, run);
   }
 
+  /** Whether a rotation or a configuration test of the secret is running. */
   isRotating(secretArn: string): boolean {
-    return this.#running.has(secretArn);
+    return this.#running.has(secretArn) || this.#testing.has(secretArn);
+  }
+
+  /** The runs of the rotation of `versionId` that failed (all attempts used), and when the last ended. */
+  failedRuns(secretArn: string, versionId: string): { count: number; lastEndedAt?: Date } {
+    const failed = this.#history
+      .list(secretArn)
+      .filter(
+        (r) =>
+          r.secretArn === secretArn &&
+          r.versionId === versionId &&
+          r.kind === 'rotation' &&
+          r.outcome === 'failed',
+      );
+    const endedAt = failed.at(-1)?.endedAt;
+    return { count: failed.length, ...(endedAt === undefined ? {} : { lastEndedAt: new Date(endedAt) }) };
   }
 
   /** Resolves when the rotation of `versionId` succeeded; rejects with its error or on timeout. */

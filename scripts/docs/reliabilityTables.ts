@@ -15,6 +15,8 @@ export interface FaultMatrixLane {
   readonly callsByService: Readonly<Record<string, number>>;
   /** The clean rotation's calls in order, labelled `<service> <operation>`. */
   readonly calls: readonly string[];
+  /** The same calls by step (runs that recorded them). */
+  readonly callsByStep?: readonly { readonly step: string; readonly calls: readonly string[] }[];
   readonly byKind: Readonly<Record<string, KindFigures>>;
   readonly trials: number;
   readonly invariantChecks: number;
@@ -60,6 +62,38 @@ export interface ReliabilityReport {
       readonly acknowledgedVersionsChecked: number;
       readonly acknowledgedTagsChecked: number;
       readonly missing: number;
+    }>;
+    readonly 'postgres-restart'?: ReadonlyArray<{
+      readonly function: string;
+      readonly step: string;
+      readonly downMs: number;
+      readonly convergedAfterRestartMs: number;
+      readonly longestWindowMs?: number | null;
+      readonly violations: number;
+    }>;
+    readonly 'consumer-bridging'?: ReadonlyArray<{
+      readonly windows: number;
+      readonly queries: number;
+      readonly failed: number;
+    }>;
+    readonly 'chaos-soak'?: ReadonlyArray<{
+      readonly seed: number;
+      readonly faultRate: number;
+      readonly chaosSeconds: number;
+      readonly secrets: number;
+      readonly rotationsStarted: number;
+      readonly rotationsCompleted: number;
+      readonly faultsInjected: number;
+      readonly faultsOnClientRetries: number;
+      readonly kills: number;
+      readonly failedRuns: number;
+      readonly reattempts: number;
+      readonly resumes: number;
+      readonly longestSingleUserWindowMs: number;
+      readonly healedAfterMs: number;
+      readonly requests: number;
+      readonly failedRequests: number;
+      readonly violations: number;
     }>;
     readonly 'bad-input'?: ReadonlyArray<{
       readonly events: number;
@@ -168,9 +202,18 @@ export function faultPointsSection(report: ReliabilityReport): string {
     ['function', ...STEPS],
     lanes.map((lane) => {
       const steps: string[][] = [];
-      for (const call of lane.calls) {
-        if (call === 'secretsmanager DescribeSecret' || steps.length === 0) steps.push([]);
-        steps.at(-1)?.push(describeCall(call));
+      if (lane.callsByStep !== undefined) {
+        for (const step of STEPS) {
+          steps.push(
+            (lane.callsByStep.find((s) => s.step === step)?.calls ?? []).map((call) => describeCall(call)),
+          );
+        }
+      } else {
+        // Older results: each step starts with the preamble's DescribeSecret.
+        for (const call of lane.calls) {
+          if (call === 'secretsmanager DescribeSecret' || steps.length === 0) steps.push([]);
+          steps.at(-1)?.push(describeCall(call));
+        }
       }
       if (steps.length !== STEPS.length) {
         throw new Error(`bench/reliability.json: ${lane.function}'s calls make ${steps.length} steps, not 4`);
@@ -239,6 +282,35 @@ export function reliabilitySuiteSection(report: ReliabilityReport): string {
       `${formatCount(load.sent)} mixed requests from ${load.writers} concurrent writers against the endpoint process, SIGKILL after ${formatCount(load.servedBeforeKill)} answers, restart`,
       `${formatCount(load.answered)} answered; ${load.missing === 0 ? 'all' : `${load.missing} missing of the`} ${formatCount(load.acknowledgedVersionsChecked)} acknowledged versions ` +
         `and ${formatCount(load.acknowledgedTagsChecked)} acknowledged tag writes there after the restart; one \`AWSCURRENT\` per secret`,
+    ]);
+  }
+
+  const restarts = report.sections['postgres-restart'] ?? [];
+  if (restarts.length > 0) {
+    const windows = restarts.flatMap((r) =>
+      typeof r.longestWindowMs === 'number' ? [r.longestWindowMs] : [],
+    );
+    rows.push([
+      'Postgres restarts',
+      `the server stopped for ${Math.max(...restarts.map((r) => r.downMs))} ms during ${[...new Set(restarts.map((r) => `\`${r.step}\``))].join(' and ')} of ${[...new Set(restarts.map((r) => `\`${r.function}\``))].join(' and ')}, then started again`,
+      `every rotation converges (at most ${Math.max(...restarts.map((r) => r.convergedAfterRestartMs))} ms after the restart, through a reattempt); ` +
+        `longest single-user window ${Math.max(0, ...windows)} ms; ${sum(restarts.map((r) => r.violations))} violations`,
+    ]);
+  }
+  for (const bridging of report.sections['consumer-bridging'] ?? []) {
+    rows.push([
+      'consumer bridging',
+      `the consumer library's pool through ${formatCount(bridging.windows)} single-user windows in a row`,
+      `${formatCount(bridging.queries)} queries, ${formatCount(bridging.failed)} failed`,
+    ]);
+  }
+  for (const soak of report.sections['chaos-soak'] ?? []) {
+    rows.push([
+      'chaos soak',
+      `seed ${soak.seed}: ${soak.secrets} secrets of all four kinds rotated again and again for ${soak.chaosSeconds} s with random faults (rate ${soak.faultRate}, also on retries of a fault) and SIGKILLs, under application load; then reattempts and resumes`,
+      `${formatCount(soak.rotationsCompleted)}/${formatCount(soak.rotationsStarted)} rotations completed; ${formatCount(soak.faultsInjected)} faults (${formatCount(soak.faultsOnClientRetries)} on a retry), ${soak.kills} kills, ` +
+        `${soak.failedRuns} failed runs, ${soak.reattempts} reattempts, ${soak.resumes} resumes; longest single-user window ${formatCount(soak.longestSingleUserWindowMs)} ms, ` +
+        `all healed ${formatCount(soak.healedAfterMs)} ms after the chaos; ${formatCount(soak.requests)} requests, ${formatCount(soak.failedRequests)} failed; ${soak.violations} violations`,
     ]);
   }
 

@@ -90,6 +90,25 @@ export function formatReliability(results: ReliabilityResults): string {
         `${load['answered']} answered in all; ` +
         `${load['acknowledgedVersionsChecked']} acknowledged versions and ${load['acknowledgedTagsChecked']} tag writes checked, ${load['missing']} missing`,
     );
+  for (const restart of results.sections['postgres-restart'] ?? [])
+    out.push(
+      `- Postgres restarted during ${restart['step']} of ${restart['function']} (stopped after ${restart['call']}, down ${restart['downMs']} ms): ` +
+        `${restart['runs']} run(s), ${restart['reattempts']} reattempt(s), converged ${restart['convergedAfterRestartMs']} ms after the restart, ` +
+        `longest single-user window ${restart['longestWindowMs']} ms, ${restart['violations']} violations`,
+    );
+  for (const bridging of results.sections['consumer-bridging'] ?? [])
+    out.push(
+      `- consumer library through ${bridging['windows']} single-user windows in a row: ${bridging['queries']} queries, ${bridging['failed']} failed`,
+    );
+  for (const soak of results.sections['chaos-soak'] ?? [])
+    out.push(
+      `- chaos soak (seed ${soak['seed']}, fault rate ${soak['faultRate']}, ${soak['chaosSeconds']} s, ${soak['secrets']} secrets): ` +
+        `${soak['rotationsCompleted']}/${soak['rotationsStarted']} rotations completed, ${soak['faultsInjected']} faults injected ` +
+        `(${soak['faultsOnClientRetries']} on a client's retry of a fault), ${soak['kills']} processes SIGKILLed, ` +
+        `${soak['failedRuns']} runs failed, ${soak['reattempts']} reattempts, ${soak['resumes']} resumes, ` +
+        `longest single-user window ${soak['longestSingleUserWindowMs']} ms, healed ${soak['healedAfterMs']} ms after the chaos; ` +
+        `${soak['requests']} application requests, ${soak['failedRequests']} failed; ${soak['violations']} violations`,
+    );
   out.push(
     formatLeakCheck(results.leakCheck),
     '',

@@ -27,6 +27,13 @@ describe('fault matrix: every fault at every external call, retried as Secrets M
       expect(probe.converged).toBe(true);
       expect(probe.violations).toEqual([]);
       expect(probe.calls.length).toBeGreaterThan(3);
+      // A clean rotation is one invocation per step, in order.
+      expect(probe.invocations.map((i) => i.step)).toEqual([
+        'createSecret',
+        'setSecret',
+        'testSecret',
+        'finishSecret',
+      ]);
 
       const trials: TrialResult[] = [];
       for (const kind of lane.kinds)

@@ -21,6 +21,17 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'delay',
 ];
 
+/** Faults drawn at random for every call, instead of one armed fault (a chaos soak). */
+export interface ChaosSettings {
+  /** Chance that a call is faulted. */
+  readonly rate: number;
+  /** Chance that a client's retry of a faulted call is faulted again. */
+  readonly retryRate: number;
+  readonly kinds: readonly FaultKind[];
+  /** Uniform in [0, 1): seeded, so that a failing run replays. */
+  readonly random: () => number;
+}
+
 export interface FaultHit {
   readonly index: number;
   readonly label: string;
@@ -37,9 +48,16 @@ export class FaultPlan {
   /** Kills the process that makes the calls; set by whoever runs the function. */
   kill: () => Promise<unknown> = async () => undefined;
   delayMs = 250;
+  /** Faults injected in chaos mode, by kind. */
+  readonly injected = new Map<FaultKind, number>();
+  /** Of those, faults injected on a client's retry of a call that was faulted before. */
+  injectedOnRetry = 0;
   #armed: { readonly index: number; readonly kind: FaultKind } | undefined;
   #hit: FaultHit | undefined;
   readonly #failing = new Set<string>();
+  #chaos: ChaosSettings | undefined;
+  /** Retry keys of calls faulted in chaos mode. */
+  readonly #faulted = new Set<string>();
 
   /** Forgets the calls seen and injects `kind` at call `index` (none when absent). */
   arm(fault?: { readonly index: number; readonly kind: FaultKind }): void {
@@ -54,10 +72,23 @@ export class FaultPlan {
   }
 
   /**
+   * From now on every call may be faulted at random (`undefined` stops it): a call with `rate`, a
+   * client's retry of a faulted call (same retry key) with `retryRate`, so faults land on retries
+   * of faults too. Calls are counted, not kept.
+   */
+  chaos(settings: ChaosSettings | undefined): void {
+    this.#chaos = settings;
+    this.#armed = undefined;
+    this.#failing.clear();
+    this.#faulted.clear();
+  }
+
+  /**
    * The fault for this call, if any. `retryKey` names the logical call across the client's own
    * retries (the SDK's invocation id), so an `error` fails every retry of it, not just the first.
    */
   decide(label: string, retryKey?: string): FaultKind | undefined {
+    if (this.#chaos !== undefined) return this.#draw(this.#chaos, retryKey);
     if (retryKey !== undefined && this.#failing.has(retryKey)) return 'error';
     const index = this.calls.length;
     this.calls.push(label);
@@ -66,6 +97,17 @@ export class FaultPlan {
     this.#hit = { index, label, kind: armed.kind };
     if (armed.kind === 'error' && retryKey !== undefined) this.#failing.add(retryKey);
     return armed.kind;
+  }
+
+  #draw(chaos: ChaosSettings, retryKey: string | undefined): FaultKind | undefined {
+    const retry = retryKey !== undefined && this.#faulted.has(retryKey);
+    if (chaos.random() >= (retry ? chaos.retryRate : chaos.rate)) return undefined;
+    const kind = chaos.kinds[Math.floor(chaos.random() * chaos.kinds.length)];
+    if (kind === undefined) return undefined;
+    this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
+    if (retry) this.injectedOnRetry += 1;
+    if (retryKey !== undefined) this.#faulted.add(retryKey);
+    return kind;
   }
 
   /** An invocation ended: a later call with the same retry key is a new call. */

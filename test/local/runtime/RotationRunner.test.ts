@@ -147,6 +147,55 @@ describe('RotationRunner', () => {
     expect(r.isRotating(ARN)).toBe(false);
   });
 
+  it('counts the failed runs of a rotation, and a reattempt runs it again with the same version', async () => {
+    const { invoker, events } = fakeInvoker(['testSecret', 'testSecret']);
+    const r = runner(invoker, 2);
+    expect(r.failedRuns(ARN, VERSION)).toEqual({ count: 0 });
+
+    await r.onRotateSecret(request());
+    await expect(r.waitForRotation(ARN, VERSION, 2_000)).rejects.toThrow();
+    const failed = r.failedRuns(ARN, VERSION);
+    await r.onRotateSecret(request({ trigger: 'reattempt' }));
+    await r.waitForRotation(ARN, VERSION, 2_000);
+
+    expect(failed.count).toBe(1);
+    expect(failed.lastEndedAt).toBeInstanceOf(Date);
+    expect(r.failedRuns(ARN, VERSION).count).toBe(1);
+    expect(r.rotations(ARN).map((record) => [record.trigger, record.outcome])).toEqual([
+      ['api', 'failed'],
+      ['reattempt', 'succeeded'],
+    ]);
+    expect(new Set(events.map((e) => e.event['ClientRequestToken']))).toEqual(new Set([VERSION]));
+    expect(r.events().map((e) => e.detail.eventName)).toEqual([
+      'RotationStarted',
+      'RotationFailed',
+      'RotationStarted',
+      'RotationSucceeded',
+    ]);
+  });
+
+  it('counts a running configuration test as rotating, so its temporary version is never reattempted', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const invoker: FunctionInvoker = {
+      ...fakeInvoker().invoker,
+      async invoke() {
+        await gate;
+        return { ok: true, result: null };
+      },
+    };
+    const r = runner(invoker);
+
+    const test = r.onRotateSecret(request({ rotateImmediately: false }));
+    expect(r.isRotating(ARN)).toBe(true);
+    release();
+    await test;
+
+    expect(r.isRotating(ARN)).toBe(false);
+  });
+
   it('appends finished records, errors included, and events to its data directory', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runner-'));
     const { invoker } = fakeInvoker(['testSecret']);

@@ -13,6 +13,8 @@ export interface TrialResult {
   readonly hit?: FaultHit;
   /** The calls the function made, in order (labels only). */
   readonly calls: readonly string[];
+  /** Where each invocation began in `calls`, with its step. */
+  readonly invocations: readonly { readonly step: string; readonly firstCall: number }[];
   readonly converged: boolean;
   readonly attempts: number;
   readonly violations: readonly string[];
@@ -29,6 +31,7 @@ interface ActiveTrial {
   readonly lane: FaultLane;
   readonly subject: TrialSubject;
   readonly violations: Set<string>;
+  readonly invocations: { readonly step: string; readonly firstCall: number }[];
   checks: number;
   /** The rotation's version, once RotateSecret answered. */
   versionId?: string;
@@ -62,6 +65,9 @@ async function checkAfterInvocation(secretArn: string): Promise<void> {
 export function checkingInvoker(inner: FunctionInvoker): FunctionInvoker {
   return {
     async invoke(functionName, event, functionArn) {
+      const { SecretId, Step } = event as { readonly SecretId: string; readonly Step: string };
+      const trial = activeTrials.get(SecretId);
+      trial?.invocations.push({ step: Step, firstCall: trial.lane.plan.calls.length });
       try {
         return await inner.invoke(functionName, event, functionArn);
       } finally {
@@ -85,7 +91,7 @@ export async function runTrial(
   fault?: { readonly index: number; readonly kind: FaultKind },
 ): Promise<TrialResult> {
   const subject = await lane.subject(name);
-  const trial: ActiveTrial = { lane, subject, violations: new Set(), checks: 0 };
+  const trial: ActiveTrial = { lane, subject, violations: new Set(), invocations: [], checks: 0 };
   activeTrials.set(subject.arn, trial);
   lane.plan.arm(fault);
   let polling = true;
@@ -120,6 +126,7 @@ export async function runTrial(
       ...(fault === undefined ? {} : { fault }),
       ...(hit === undefined ? {} : { hit }),
       calls,
+      invocations: [...trial.invocations],
       converged: error === undefined,
       attempts: context.runner.rotations(subject.arn).at(-1)?.attempts ?? 0,
       violations,

@@ -16,6 +16,8 @@ export interface LaneFigures {
   readonly callsByService: Readonly<Record<string, number>>;
   /** The injection points in order: labels such as `postgres ALTER ROLE`, never a value. */
   readonly calls: readonly string[];
+  /** The same calls by the step whose invocation made them. */
+  readonly callsByStep: readonly { readonly step: string; readonly calls: readonly string[] }[];
   readonly byKind: Readonly<Partial<Record<FaultKind, KindFigures>>>;
   readonly trials: number;
   /** Invariant checks during the trials: after every invocation and every 100 ms in between. */
@@ -53,6 +55,10 @@ export function summarizeTrials(
     injectionPoints: probe.calls.length,
     callsByService,
     calls: probe.calls,
+    callsByStep: probe.invocations.map((invocation, index) => ({
+      step: invocation.step,
+      calls: probe.calls.slice(invocation.firstCall, probe.invocations[index + 1]?.firstCall),
+    })),
     byKind,
     trials: trials.length,
     invariantChecks: trials.reduce((n, t) => n + t.checks, 0),

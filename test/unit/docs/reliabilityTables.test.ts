@@ -178,6 +178,30 @@ describe('the reliability sections', () => {
     ]);
   });
 
+  it('splits calls by the step that made them when the run recorded it (a master read inside setSecret)', () => {
+    const callsByStep = [
+      { step: 'createSecret', calls: ['secretsmanager DescribeSecret', 'secretsmanager PutSecretValue'] },
+      {
+        step: 'setSecret',
+        calls: ['secretsmanager DescribeSecret', 'secretsmanager DescribeSecret', 'postgres connect'],
+      },
+      { step: 'testSecret', calls: ['secretsmanager DescribeSecret'] },
+      {
+        step: 'finishSecret',
+        calls: ['secretsmanager DescribeSecret', 'secretsmanager UpdateSecretVersionStage'],
+      },
+    ];
+    const report = {
+      ...REPORT,
+      sections: {
+        ...REPORT.sections,
+        'fault-matrix': [{ ...LANE, calls: callsByStep.flatMap((s) => s.calls), callsByStep }],
+      },
+    };
+
+    expect(rows(faultPointsSection(report))[1]?.[2]).toBe('DescribeSecret ×2, Postgres login');
+  });
+
   it('refuses a recorded rotation that does not make four steps', () => {
     const report = {
       ...REPORT,
@@ -215,6 +239,68 @@ describe('the reliability sections', () => {
       '9,956 answered; all 242 acknowledged versions and 40 acknowledged tag writes',
     );
     expect(measured['leak check']).toBe('47,573 lines (8.7 MB), 2,851 secret values: 0 found');
+  });
+
+  it('shows Postgres restarts, consumer bridging and the chaos soak when the run measured them', () => {
+    const measured = Object.fromEntries(
+      rows(
+        reliabilitySuiteSection({
+          ...REPORT,
+          sections: {
+            ...REPORT.sections,
+            'postgres-restart': [
+              {
+                function: 'postgres-single-user',
+                step: 'setSecret',
+                downMs: 1500,
+                convergedAfterRestartMs: 838,
+                longestWindowMs: 771,
+                violations: 0,
+              },
+              {
+                function: 'postgres-alternating-users',
+                step: 'testSecret',
+                downMs: 1500,
+                convergedAfterRestartMs: 899,
+                longestWindowMs: 0,
+                violations: 0,
+              },
+            ],
+            'consumer-bridging': [{ windows: 30, queries: 7650, failed: 0 }],
+            'chaos-soak': [
+              {
+                seed: 7,
+                faultRate: 0.04,
+                chaosSeconds: 40,
+                secrets: 11,
+                rotationsStarted: 246,
+                rotationsCompleted: 246,
+                faultsInjected: 246,
+                faultsOnClientRetries: 68,
+                kills: 52,
+                failedRuns: 35,
+                reattempts: 37,
+                resumes: 1,
+                longestSingleUserWindowMs: 4151,
+                healedAfterMs: 1280,
+                requests: 926,
+                failedRequests: 0,
+                violations: 0,
+              },
+            ],
+          },
+        }),
+      ).map((row) => [row[0], row[2]]),
+    );
+
+    expect(measured['Postgres restarts']).toBe(
+      'every rotation converges (at most 899 ms after the restart, through a reattempt); longest single-user window 771 ms; 0 violations',
+    );
+    expect(measured['consumer bridging']).toBe('7,650 queries, 0 failed');
+    expect(measured['chaos soak']).toContain(
+      '246/246 rotations completed; 246 faults (68 on a retry), 52 kills',
+    );
+    expect(measured['chaos soak']).toContain('926 requests, 0 failed; 0 violations');
   });
 
   it('says how many inputs were not held, rather than "each"', () => {

@@ -440,6 +440,80 @@ describe('template.yaml', () => {
   });
 });
 
+describe('the operator policy', () => {
+  const policy = template.Resources['OperatorPolicy'];
+  const statements = (
+    (policy?.Properties['PolicyDocument'] ?? { Statement: [] }) as { Statement: Statement[] }
+  ).Statement;
+  const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+  /** Every secretsmanager: action the operator tool's source sends, by its SDK command name. */
+  const usedByTheTool = () => {
+    const dir = new URL('../../../cli/', import.meta.url);
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(new URL(file, dir), 'utf8'))
+      .join('\n');
+    const commands = [...sources.matchAll(/new (\w+)Command\(/g)].map((m) => m[1] ?? '');
+    return [...new Set(commands.filter((c) => c !== 'Invoke'))].map((c) => `secretsmanager:${c}`).sort();
+  };
+
+  it('is a managed policy, exported for the operators’ role', () => {
+    expect(policy?.Type).toBe('AWS::IAM::ManagedPolicy');
+    expect(template.Outputs?.['OperatorPolicyArn']?.['Value']).toEqual(ref('OperatorPolicy'));
+    expect(Object.keys(bySid).sort()).toEqual([
+      'DecryptSecretsThroughSecretsManager',
+      'InvokeRotationFunctions',
+      'ListSecrets',
+      'ReadAndRotateSecrets',
+    ]);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  it('lets operators invoke exactly the four rotation functions, nothing else', () => {
+    expect(bySid['InvokeRotationFunctions']?.Action).toBe('lambda:InvokeFunction');
+    expect(bySid['InvokeRotationFunctions']?.Resource).toEqual(
+      functions.map(([logical]) => ({ 'Fn::GetAtt': [logical, 'Arn'] })),
+    );
+    expect(statements.flatMap(actions).filter((a) => a.startsWith('lambda:'))).toEqual([
+      'lambda:InvokeFunction',
+    ]);
+  });
+
+  it('grants exactly the Secrets Manager actions the tool sends, on the rotated secrets only', () => {
+    const granted = statements.flatMap(actions).filter((a) => a.startsWith('secretsmanager:'));
+    expect([...granted].sort()).toEqual(usedByTheTool());
+    expect(bySid['ListSecrets']).toEqual({
+      Sid: 'ListSecrets',
+      Effect: 'Allow',
+      Action: 'secretsmanager:ListSecrets',
+      Resource: '*',
+    });
+    expect(bySid['ReadAndRotateSecrets']?.Resource).toEqual(ROTATED_SECRETS);
+    expect(bySid['ReadAndRotateSecrets']?.Condition).toEqual({
+      StringEquals: {
+        'secretsmanager:ResourceTag/RotationGroup': {
+          'Fn::If': ['HasScopeTag', ref('ScopeTagValue'), NO_VALUE],
+        },
+      },
+    });
+    // Writing a value, deleting, or changing policies is never the tool's business.
+    expect(granted.filter((a) => /Put|Delete|Create|Policy|Restore|Tag/.test(a))).toEqual([]);
+  });
+
+  it('decrypts only through Secrets Manager, and only for the rotated secrets', () => {
+    expect(bySid['DecryptSecretsThroughSecretsManager']).toEqual({
+      Sid: 'DecryptSecretsThroughSecretsManager',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: ALL_KEYS,
+      Condition: {
+        StringEquals: VIA_SECRETS_MANAGER,
+        StringLike: { 'kms:EncryptionContext:SecretARN': ROTATED_SECRETS },
+      },
+    });
+  });
+});
+
 describe('examples/service-secret.yaml', () => {
   const byType = (type: string) => Object.values(example.Resources).filter((r) => r.Type === type);
 

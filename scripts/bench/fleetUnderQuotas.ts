@@ -5,8 +5,8 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-secrets-manager';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStack.js';
-import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment.js';
+import { createFleetSecrets } from './createFleetSecrets.js';
 
 /** The operations the rotation functions call; every other one is the benchmark's own. */
 const FUNCTION_OPERATIONS = [
@@ -68,33 +68,13 @@ export async function measureFleetUnderQuotas(options: {
   };
   try {
     say(`fleet under AWS quotas: creating ${size} single-user secrets…`);
-    const arns: string[] = [];
-    await postgres.admin(async (c) => {
-      for (let i = 0; i < size; i++) {
-        const password = `Quota-${size}-${i}-initial-pw`;
-        const role = `quota_${size}_${i}`;
-        await c.query(
-          `CREATE ROLE ${role} WITH LOGIN PASSWORD ${c.escapeLiteral(await scramVerifier(password))}`,
-        );
-        const secret = {
-          engine: 'postgres',
-          host: postgres.host,
-          port: postgres.port,
-          dbname: 'postgres',
-          username: role,
-          password,
-        };
-        const out = await counted(
-          client.send(
-            new CreateSecretCommand({
-              Name: `/services/quota${size}/db${i}`,
-              SecretString: JSON.stringify(secret),
-            }),
-          ),
-        );
-        arns.push(out.ARN ?? '');
-      }
-    });
+    const arns = await createFleetSecrets(
+      postgres,
+      'quota',
+      size,
+      async (Name, SecretString) =>
+        (await counted(client.send(new CreateSecretCommand({ Name, SecretString })))).ARN ?? '',
+    );
     say(`fleet under AWS quotas: rotating ${size} secrets, reserved concurrency ${concurrency}…`);
     const started = Date.now();
     const outcomes = await Promise.all(

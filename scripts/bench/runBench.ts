@@ -25,8 +25,8 @@ import {
 import pg from 'pg';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStack.js';
-import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment.js';
+import { createFleetSecrets } from './createFleetSecrets.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
 import { measureFleetUnderQuotas } from './fleetUnderQuotas.js';
 import { measureBundleSizes, measureColdStarts, percentile } from './measureBundles.js';
@@ -203,34 +203,13 @@ try {
   const series: FleetSeries[] = [];
   for (const size of fleetSizes) {
     say(`fleet: ${size} single-user secrets, reserved concurrency ${concurrency}…`);
-    const arns: string[] = [];
-    await postgres.admin(async (c) => {
-      for (let i = 0; i < size; i++) {
-        const password = `Fleet-${size}-${i}-initial-pw`;
-        const role = `fleet_${size}_${i}`;
-        await c.query(
-          `CREATE ROLE ${role} WITH LOGIN PASSWORD ${c.escapeLiteral(await scramVerifier(password))}`,
-        );
-        const secret = {
-          engine: 'postgres',
-          host: postgres.host,
-          port: postgres.port,
-          dbname: 'postgres',
-          username: role,
-          password,
-        };
-        arns.push(
-          (
-            await client.send(
-              new CreateSecretCommand({
-                Name: `/services/fleet${size}/db${i}`,
-                SecretString: JSON.stringify(secret),
-              }),
-            )
-          ).ARN ?? '',
-        );
-      }
-    });
+    const arns = await createFleetSecrets(
+      postgres,
+      'fleet',
+      size,
+      async (Name, SecretString) =>
+        (await client.send(new CreateSecretCommand({ Name, SecretString }))).ARN ?? '',
+    );
     const monitor = new pg.Client({
       host: '127.0.0.1',
       port: postgres.port,

@@ -19,7 +19,7 @@ const NAMED_TIMEOUTS = ['ProviderUnavailableError', 'PostgresConnectionError', '
 let lanes: FaultLanes;
 
 beforeAll(async () => {
-  lanes = await startFaultLanes(TIMEOUTS);
+  lanes = await startFaultLanes({ functionEnvironment: TIMEOUTS });
 }, 120_000);
 
 afterAll(async () => {

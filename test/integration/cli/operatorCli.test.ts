@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -9,10 +7,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js';
 import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
+import { type CliRun, runCli } from '../../support/runCli.js';
 import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
 import { startTestStack, type TestStack } from '../../support/startTestStack.js';
 
-const BIN = fileURLToPath(new URL('../../../dist/cli/secrets-rotation.mjs', import.meta.url));
 const RANDOM_VALUE = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
 
 let env: TestStack;
@@ -21,40 +19,11 @@ let server: TestPostgres;
 const secrets: string[] = [];
 const outputs: string[] = [];
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the built tool as an operator would, against the local stack (a later --endpoint-url wins). */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--endpoint-url', env.stack.url, ...args], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        AWS_MAX_ATTEMPTS: '1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_REGION: 'us-east-1',
-        PG_CA_FILE: server.caFile,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => {
-      stdout += t;
-    });
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
-      stderr += t;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function cli(...args: string[]): Promise<CliRun> {
+  const run = await runCli(env.stack.url, args, { PG_CA_FILE: server.caFile });
+  outputs.push(run.stdout, run.stderr);
+  return run;
 }
 
 async function createSecret(name: string, value: string): Promise<string> {

@@ -10,6 +10,7 @@ import {
   deploySizingSection,
 } from './benchTables.js';
 import { type ConsumerReport, consumerLoadSection } from './consumerTables.js';
+import { type QuotaReport, quotaFleetSection } from './quotaTables.js';
 import {
   faultMatrixSection,
   faultPointsSection,
@@ -23,6 +24,7 @@ export interface DocData {
   readonly bench: BenchResults;
   readonly reliability: ReliabilityReport;
   readonly consumer: ConsumerReport;
+  readonly quotas: QuotaReport;
   readonly attacks: readonly AttackSummary[];
 }
 
@@ -31,6 +33,7 @@ export const DATA_FILES = {
   bench: 'bench/results.json',
   reliability: 'bench/reliability.json',
   consumer: 'bench/consumer.json',
+  quotas: 'bench/quotas.json',
   attacks: 'test/security/corpus',
 } as const;
 
@@ -57,6 +60,7 @@ export const DOC_SECTIONS: Readonly<Record<string, DocSection>> = {
     source: DATA_FILES.reliability,
     render: (data) => reliabilitySuiteSection(data.reliability),
   },
+  'quota-fleet': { source: DATA_FILES.quotas, render: (data) => quotaFleetSection(data.quotas) },
   'consumer-load': { source: DATA_FILES.consumer, render: (data) => consumerLoadSection(data.consumer) },
   attacks: { source: `${DATA_FILES.attacks}/*.json`, render: (data) => attackTable(data.attacks) },
 };
@@ -82,6 +86,7 @@ export function loadDocData(root: string): DocData {
     ]),
     reliability: readJson(root, DATA_FILES.reliability, ['measuredAt', 'machine', 'sections', 'leakCheck']),
     consumer: readJson(root, DATA_FILES.consumer, ['measuredAt', 'node', 'results']),
+    quotas: readJson(root, DATA_FILES.quotas, ['measuredAt', 'machine', 'run']),
     attacks: readdirSync(corpus)
       .filter((file) => file.endsWith('.json'))
       .sort()

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Env, optionalInteger, optionalUrl } from '../config/env.js';
+import { throttlePatientRetry } from './throttlePatientRetry.js';
 
 /**
  * The endpoint override, most specific first. The SDK reads the two standard variables on its
@@ -18,7 +19,9 @@ export function resolveSecretsManagerEndpoint(env: Env): string | undefined {
  * Builds the one client a function reuses across invocations. Makes no network call.
  * Every request is bounded (`SECRETS_MANAGER_TIMEOUT_MS`, default 5 s): the SDK sets no limit of
  * its own, so a connection that goes silent would hold the step until the Lambda timeout; bounded,
- * the SDK's own retry gets a fresh connection instead.
+ * the SDK's own retry gets a fresh connection instead. Throttled requests get more tries than others
+ * (`SECRETS_MANAGER_THROTTLED_ATTEMPTS`, default 6: at most about 15 s of backoff, well inside a
+ * step), so a fleet rotating against the per-Region quotas does not fail steps.
  */
 export function createSecretsManagerClient(env: Env): SecretsManagerClient {
   const endpoint = resolveSecretsManagerEndpoint(env);
@@ -27,8 +30,14 @@ export function createSecretsManagerClient(env: Env): SecretsManagerClient {
     max: 60_000,
     default: 5_000,
   });
+  const throttledAttempts = optionalInteger(env, 'SECRETS_MANAGER_THROTTLED_ATTEMPTS', {
+    min: 3,
+    max: 10,
+    default: 6,
+  });
   return new SecretsManagerClient({
     ...(endpoint === undefined ? {} : { endpoint }),
+    retryStrategy: throttlePatientRetry(3, throttledAttempts),
     requestHandler: {
       connectionTimeout: Math.min(timeoutMs, 3_000),
       requestTimeout: timeoutMs,

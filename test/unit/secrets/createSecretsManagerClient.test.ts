@@ -80,3 +80,55 @@ describe('createSecretsManagerClient timeouts', () => {
     );
   });
 });
+
+describe('retries against the request quotas', () => {
+  /** A Secrets Manager stand-in that answers the first `failures` requests with `error`, then a value. */
+  async function scripted(failures: number, error: { status: number; type: string }) {
+    const { createServer: createHttpServer } = await import('node:http');
+    let requests = 0;
+    const server = createHttpServer((_req, res) => {
+      requests += 1;
+      const failing = requests <= failures;
+      const body = failing
+        ? { __type: error.type, message: 'Rate exceeded' }
+        : { ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x-AbCdEf', Name: 'x', VersionId: 'v' };
+      res.writeHead(failing ? error.status : 200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const client = createSecretsManagerClient({
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_REGION: 'us-east-1',
+    });
+    return {
+      client,
+      requests: () => requests,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('carries a throttled request through five refusals, where other failures get three tries', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    const throttled = await scripted(5, { status: 400, type: 'ThrottlingException' });
+    const failing = await scripted(5, { status: 500, type: 'InternalServiceError' });
+    try {
+      const out = await throttled.client.send(new GetSecretValueCommand({ SecretId: 'x' }));
+      expect(out.VersionId).toBe('v');
+      expect(throttled.requests()).toBe(6);
+
+      await expect(failing.client.send(new GetSecretValueCommand({ SecretId: 'x' }))).rejects.toMatchObject({
+        name: 'InternalServiceError',
+      });
+      expect(failing.requests()).toBe(3);
+    } finally {
+      throttled.client.destroy();
+      failing.client.destroy();
+      await throttled.close();
+      await failing.close();
+      vi.unstubAllEnvs();
+    }
+  }, 30_000);
+});

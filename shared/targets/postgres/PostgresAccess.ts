@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { generatePassword } from '../../passwords/generatePassword.js';
 import type { PasswordPolicy } from '../../passwords/PasswordPolicy.js';
+import { SecretsManagerCallError } from '../../secrets/errors.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson, requireStringKey } from '../../secrets/secretJson.js';
 import { withSession } from './connectPostgres.js';
@@ -133,8 +134,14 @@ export class PostgresAccess {
     let metadata: Awaited<ReturnType<SecretStore['describe']>>;
     try {
       metadata = await this.deps.store.describe(masterArn);
-    } catch {
-      throw new MasterSecretError(masterArn, 'cannot be described');
+    } catch (error) {
+      // The AWS error name tells a missing secret from a missing permission; it never holds a value.
+      const awsError = error instanceof SecretsManagerCallError ? error.awsErrorName : undefined;
+      throw new MasterSecretError(
+        masterArn,
+        `cannot be described (${awsError ?? 'no answer'}; the role needs secretsmanager:DescribeSecret on it)`,
+        { cause: error },
+      );
     }
     const allowed = this.deps.config.allowedMasterSecrets;
     if (allowed !== undefined && !allowed.allows(metadata.arn))

@@ -139,11 +139,13 @@ export class MasterSecretError extends Error {
   constructor(
     readonly masterArn: string | undefined,
     problem: string,
+    options?: ErrorOptions,
   ) {
     super(
       masterArn === undefined
         ? `Alternating-users rotation needs a master secret: ${problem}. Add its ARN as the secret's 'masterarn' key.`
         : `Master secret ${masterArn} ${problem}. Check it exists, has an AWSCURRENT value with username and password, and the function may read it.`,
+      options,
     );
   }
 }

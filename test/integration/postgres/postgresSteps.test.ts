@@ -326,7 +326,10 @@ describe('bad inputs get a named error and change nothing', () => {
       secretExtra: { masterarn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:gone-AbCdEf' },
     });
     await f.step('createSecret');
-    await expect(f.step('setSecret')).rejects.toMatchObject({ name: 'MasterSecretError' });
+    await expect(f.step('setSecret')).rejects.toMatchObject({
+      name: 'MasterSecretError',
+      message: expect.stringContaining('cannot be described (ResourceNotFoundException'),
+    });
     await expectUnchanged(f, f.login('AWSCURRENT'), true);
   });
 

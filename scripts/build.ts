@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,13 +42,16 @@ for (const name of workspaces) {
   execFileSync(process.execPath, [tsc, '-p', join(packagesDir, name)], { stdio: 'inherit' });
 }
 
-rmSync(distDir, { recursive: true, force: true });
+// Built beside dist/ and swapped in at the end, so a test run reading dist/ while another build runs
+// sees the old bundles or the new ones, never an empty directory.
+const stagingDir = join(root, `dist.building-${process.pid}`);
+rmSync(stagingDir, { recursive: true, force: true });
 await Promise.all(
   names.map((name) =>
     build({
       ...options,
       entryPoints: { index: join(functionsDir, name, 'index.ts') },
-      outdir: join(distDir, name),
+      outdir: join(stagingDir, name),
       metafile: false,
     }),
   ),
@@ -58,11 +61,15 @@ await build({
   ...options,
   target: hostTarget,
   entryPoints: [join(root, 'cli', 'bin.ts')],
-  outfile: join(distDir, 'cli', 'secrets-rotation.mjs'),
+  outfile: join(stagingDir, 'cli', 'secrets-rotation.mjs'),
   banner: { js: `#!/usr/bin/env node\n${options.banner?.['js'] ?? ''}` },
   metafile: false,
 });
-chmodSync(join(distDir, 'cli', 'secrets-rotation.mjs'), 0o755);
+chmodSync(join(stagingDir, 'cli', 'secrets-rotation.mjs'), 0o755);
+const retiredDir = join(root, `dist.retired-${process.pid}`);
+if (existsSync(distDir)) renameSync(distDir, retiredDir);
+renameSync(stagingDir, distDir);
+rmSync(retiredDir, { recursive: true, force: true });
 process.stdout.write(
   `Built ${workspaces.length} package(s) into packages/*/dist/ (${workspaces.join(', ')}), ` +
     `and ${names.length} function(s) and the CLI into dist/: ${names.join(', ')}, cli\n`,

@@ -1,27 +1,43 @@
 import type { Context } from 'aws-lambda';
-import { parseRotationEvent } from './RotationEvent.js';
+import { NO_ROTATION_METRICS, type RotationMetrics } from '../metrics/RotationMetrics.js';
+import { parseRotationEvent, type RotationStep } from './RotationEvent.js';
 import { type RotationDependencies, runRotationStep } from './runRotationStep.js';
 
 export type RotationHandler = (event: unknown, context?: Context) => Promise<void>;
 
 /**
  * The Lambda entry point for any target. Per-invocation log keys are cleared after every
- * invocation, because a warm container serves other secrets next.
+ * invocation, because a warm container serves other secrets next. Metrics are written once per
+ * invocation, whatever the step did; an event that is not a rotation event counts as a failure of
+ * step `unknown`, since its Step cannot be trusted.
  */
-export function createRotationHandler<TValue>(deps: RotationDependencies<TValue>): RotationHandler {
+export function createRotationHandler<TValue>(
+  deps: RotationDependencies<TValue>,
+  metrics: RotationMetrics = NO_ROTATION_METRICS,
+): RotationHandler {
   const { logger } = deps;
   return async (rawEvent, context) => {
     const started = performance.now();
+    const startedAt = new Date();
+    const measured = metrics.startInvocation();
+    let step: RotationStep | undefined;
     if (context !== undefined) logger.addContext(context);
     try {
       const event = parseRotationEvent(rawEvent);
+      step = event.step;
       logger.appendKeys({ secretId: event.secretId, step: event.step, versionId: event.token });
+      if (event.step === 'createSecret') measured.recordRotationStarted(event.token, startedAt);
       await runRotationStep(event, deps);
-      logger.info('Step completed', { durationMs: Math.round(performance.now() - started) });
+      const durationMs = Math.round(performance.now() - started);
+      logger.info('Step completed', { durationMs });
+      measured.recordStepSucceeded(event.step, durationMs);
+      if (event.step === 'finishSecret') measured.recordRotationCompleted(event.token);
     } catch (error) {
       logger.error('Step failed', error as Error);
+      measured.recordStepFailed(step, Math.round(performance.now() - started), error);
       throw error;
     } finally {
+      measured.flush();
       logger.resetKeys();
     }
   };

@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Env } from '../shared/config/env.js';
 import type { StepInvoker } from './invokeRotationStep.js';
 
 export const CLI_NAME = 'secrets-rotation';
@@ -9,6 +10,11 @@ export interface Cli {
   /** Set when the endpoint was overridden (the local stack, or a VPC endpoint). */
   readonly endpoint: string | undefined;
   readonly json: boolean;
+  /**
+   * The configuration a target's credential check reads (PG_CA_FILE, …). Absent, the process's own
+   * environment: the operator's. The local stack's console gives each target its function's.
+   */
+  readonly environment?: (target: string) => Env;
   /** Invokes rotation functions: Lambda's Invoke API, or the local stack's when that is the endpoint. */
   stepInvoker(): Promise<StepInvoker>;
   out(text: string): void;

@@ -8,6 +8,7 @@ import { rotateCommand } from './commands/rotate.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
 import { createStepInvoker, type StepInvoker } from './invokeRotationStep.js';
+import { DEFAULT_STUCK_AFTER_MINUTES } from './statusOf.js';
 import { TARGET_CHOICES } from './verifyCredential.js';
 
 const USAGE = `Usage: ${CLI_NAME} <command> [options]
@@ -118,7 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (target !== undefined && !TARGET_CHOICES.includes(target)) {
     throw new CliError(`--target must be one of ${TARGET_CHOICES.join(', ')}`, EXIT.refused);
   }
-  const stuckAfter = integer(values['stuck-after'], 'stuck-after', 30);
+  const stuckAfter = integer(values['stuck-after'], 'stuck-after', DEFAULT_STUCK_AFTER_MINUTES);
 
   const { client, endpoint, region } = createClient(
     { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] },

@@ -49,7 +49,7 @@ export interface Verdict {
 
 /** Runs the target's own testSecret check against one stored value, changing nothing. */
 export async function verifyCredential(
-  cli: Pick<Cli, 'client' | 'endpoint'>,
+  cli: Pick<Cli, 'client' | 'endpoint' | 'environment'>,
   targetName: string,
   secretArn: string,
   versionId: string,
@@ -59,7 +59,10 @@ export async function verifyCredential(
   try {
     const definition = targetNamed(targetName);
     if (definition === undefined) throw new Error(`no target named ${targetName}`);
-    const target = definition.create(checkEnvironment(cli.endpoint), new SecretsManagerStore(cli.client));
+    const target = definition.create(
+      checkEnvironment(cli.endpoint, cli.environment?.(targetName)),
+      new SecretsManagerStore(cli.client),
+    );
     await target.test(target.parse(value), { secretArn, versionId, logger });
     return { works: true, reason: undefined };
   } catch (error) {
@@ -75,7 +78,7 @@ export async function verifyCredential(
  * which one the target takes. Each value is read, tried and dropped; none is kept or printed.
  */
 export async function checkBothCredentials(
-  cli: Pick<Cli, 'client' | 'endpoint'>,
+  cli: Pick<Cli, 'client' | 'endpoint' | 'environment'>,
   state: { readonly arn: string; readonly rotationFunctionArn: string | undefined },
   currentVersionId: string | undefined,
   pendingVersionId: string,

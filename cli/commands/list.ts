@@ -2,7 +2,7 @@ import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import type { Cli } from '../Cli.js';
 import { EXIT } from '../CliError.js';
 import { age, formatTable } from '../formatTable.js';
-import { type StatusReport, statusOf } from './status.js';
+import { type StatusReport, statusOf } from '../statusOf.js';
 
 /** Secrets with rotation configured and their health, optionally under one name prefix. */
 export async function listCommand(

@@ -6,7 +6,7 @@ import { CliError, EXIT } from '../CliError.js';
 import { localRotations } from '../localRotations.js';
 import { resumeRotation } from '../resumeRotation.js';
 import { hasValue, readSecretState, type SecretState, versionWith } from '../SecretState.js';
-import { statusOf } from './status.js';
+import { statusOf } from '../statusOf.js';
 
 export interface RotateOptions {
   readonly wait: boolean;

@@ -35,3 +35,9 @@ export function loadArnAllowList(env: Env, name: string): ArnAllowList | undefin
     allows: (arn: string) => expressions.some((expression) => expression.test(arn)),
   });
 }
+
+/** The one secret a list allows when it is a single ARN without wildcards, else `undefined`. */
+export function onlyAllowedArn(list: ArnAllowList | undefined): string | undefined {
+  const [only, ...others] = list?.patterns ?? [];
+  return only !== undefined && others.length === 0 && !only.includes('*') ? only : undefined;
+}

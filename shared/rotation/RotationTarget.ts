@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { RotationStep } from './RotationEvent.js';
 
 /** Identifies the rotation a target is working for; carries no secret value. */
 export interface RotationContext {
@@ -14,6 +15,12 @@ export interface LazyValues<TValue> {
   previous(): Promise<TValue | undefined>;
 }
 
+/** Another secret a step reads (a master or admin secret): its AWSCURRENT value, and its metadata if `describe`. */
+export interface RelatedSecretRead {
+  readonly secretId: string;
+  readonly describe: boolean;
+}
+
 /**
  * What a rotation strategy provides. The engine owns the Secrets Manager protocol (preamble,
  * staging labels, idempotency of create and finish); a target only knows its own system.
@@ -27,6 +34,14 @@ export interface RotationTarget<TValue> {
   serialize(value: TValue): string;
   /** A new value derived from the current one (unknown keys must be carried over). */
   generate(current: TValue, context: RotationContext): Promise<TValue>;
+  /** Which of the secret's own versions `set` asks `values` for, so they can be read ahead. */
+  readonly setReads?: readonly ('current' | 'previous')[];
+  /**
+   * The other secrets `step` will read for `value`, or, when `value` is undefined, those the
+   * function's own configuration names (e.g. the one allowed master secret). Only a hint for reading
+   * ahead: the step still reads, checks and refuses exactly as it would without it.
+   */
+  relatedSecrets?(step: RotationStep, value: TValue | undefined): readonly RelatedSecretRead[];
   /** Makes the target system accept `pending`; returns early when it already does. */
   set(pending: TValue, values: LazyValues<TValue>, context: RotationContext): Promise<void>;
   /** Proves `value` works against the target system. */

@@ -1,5 +1,5 @@
-import type { SecretMetadata, Stage } from '../secrets/SecretMetadata.js';
-import type { SecretStore } from '../secrets/SecretStore.js';
+import type { SecretMetadata } from '../secrets/SecretMetadata.js';
+import type { SecretStore, VersionSelector } from '../secrets/SecretStore.js';
 import { InvalidSecretValueError } from './errors.js';
 import type { RotationEvent } from './RotationEvent.js';
 import type { LazyValues, RotationContext, RotationTarget } from './RotationTarget.js';
@@ -16,41 +16,49 @@ export interface StepRun<TValue> {
   readonly store: SecretStore;
   readonly target: RotationTarget<TValue>;
   readonly context: RotationContext;
+  /** Sees every value of this secret the step parses (to learn which other secrets it names). */
+  readonly onParsed?: (value: TValue) => void;
 }
 
 /** Reads and parses one version; `undefined` when it has no value. */
 export async function readVersion<TValue>(
   run: StepRun<TValue>,
-  stage: Stage,
-  versionId?: string,
+  selector: VersionSelector,
 ): Promise<ParsedVersion<TValue> | undefined> {
-  const stored = await run.store.getValue(run.metadata.arn, {
-    stage,
-    ...(versionId === undefined ? {} : { versionId }),
-  });
+  const stored = await run.store.getValue(run.metadata.arn, selector);
   if (stored === undefined) return undefined;
+  let value: TValue;
   try {
-    return { versionId: stored.versionId, value: run.target.parse(stored.value) };
+    value = run.target.parse(stored.value);
   } catch (error) {
     const cause = error instanceof Error ? error : new Error('unparseable value');
-    throw new InvalidSecretValueError(run.metadata.arn, stored.versionId, stage, cause);
+    throw new InvalidSecretValueError(run.metadata.arn, stored.versionId, selector.stage ?? 'stored', cause);
   }
+  run.onParsed?.(value);
+  return { versionId: stored.versionId, value };
 }
 
 /** Memoised loaders, so a target that never needs AWSPREVIOUS never pays for reading it. */
-export function lazyValues<TValue>(run: StepRun<TValue>, onMissingCurrent: () => Error): LazyValues<TValue> {
+export function lazyValues<TValue>(
+  run: StepRun<TValue>,
+  onMissingCurrent: () => Error,
+  selectors: { readonly current: VersionSelector; readonly previous: VersionSelector } = {
+    current: { stage: 'AWSCURRENT' },
+    previous: { stage: 'AWSPREVIOUS' },
+  },
+): LazyValues<TValue> {
   let current: Promise<TValue> | undefined;
   let previous: Promise<TValue | undefined> | undefined;
   return {
     current() {
-      current ??= readVersion(run, 'AWSCURRENT').then((version) => {
+      current ??= readVersion(run, selectors.current).then((version) => {
         if (version === undefined) throw onMissingCurrent();
         return version.value;
       });
       return current;
     },
     previous() {
-      previous ??= readVersion(run, 'AWSPREVIOUS').then((version) => version?.value);
+      previous ??= readVersion(run, selectors.previous).then((version) => version?.value);
       return previous;
     },
   };

@@ -7,12 +7,12 @@ import { readVersion, type StepRun } from './StepRun.js';
  */
 export async function createSecretStep<TValue>(run: StepRun<TValue>): Promise<void> {
   const { event, metadata, store, target, context } = run;
-  const existing = await readVersion(run, 'AWSPENDING', event.token);
+  const existing = await readVersion(run, { stage: 'AWSPENDING', versionId: event.token });
   if (existing !== undefined) {
     context.logger.info('Pending value already stored for this version; reusing it');
     return;
   }
-  const current = await readVersion(run, 'AWSCURRENT');
+  const current = await readVersion(run, { stage: 'AWSCURRENT' });
   if (current === undefined) throw new CurrentValueMissingError(metadata.arn);
 
   const generated = await target.generate(current.value, context);

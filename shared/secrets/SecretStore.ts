@@ -1,3 +1,4 @@
+import type { PasswordPolicy } from '../passwords/PasswordPolicy.js';
 import type { SecretMetadata, Stage } from './SecretMetadata.js';
 
 /** One stored version's value. `value` is secret: never log it or put it in an error. */
@@ -6,10 +7,13 @@ export interface SecretVersionValue {
   readonly value: string;
 }
 
-export interface VersionSelector {
-  readonly versionId?: string;
-  readonly stage: Stage;
-}
+/**
+ * Which version to read: by label, by id, or both (then Secrets Manager checks the label is on that
+ * version). A read by id alone always returns the same value, since a version's value never changes.
+ */
+export type VersionSelector =
+  | { readonly versionId?: undefined; readonly stage: Stage }
+  | { readonly versionId: string; readonly stage?: Stage };
 
 /** What the rotation engine needs from Secrets Manager, as small domain results. */
 export interface SecretStore {
@@ -25,4 +29,9 @@ export interface SecretStore {
   ): Promise<void>;
   /** Moves AWSCURRENT; Secrets Manager then puts AWSPREVIOUS on the version that lost it. */
   moveCurrent(secretId: string, toVersionId: string, fromVersionId: string | undefined): Promise<void>;
+}
+
+/** The store the functions are given: the engine's operations and GetRandomPassword. */
+export interface SecretService extends SecretStore {
+  getRandomPassword(policy: PasswordPolicy): Promise<string>;
 }

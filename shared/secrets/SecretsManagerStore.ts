@@ -10,13 +10,13 @@ import {
 import type { PasswordPolicy } from '../passwords/PasswordPolicy.js';
 import { SecretsManagerCallError } from './errors.js';
 import type { SecretMetadata } from './SecretMetadata.js';
-import type { SecretStore, SecretVersionValue, VersionSelector } from './SecretStore.js';
+import type { SecretService, SecretVersionValue, VersionSelector } from './SecretStore.js';
 
 /**
  * The only module that talks to Secrets Manager. It turns SDK shapes into small results and
  * names the version explicitly on every read, so a rotation never acts on an implied version.
  */
-export class SecretsManagerStore implements SecretStore {
+export class SecretsManagerStore implements SecretService {
   readonly #client: SecretsManagerClient;
 
   constructor(client: SecretsManagerClient) {
@@ -65,7 +65,7 @@ export class SecretsManagerStore implements SecretStore {
       const out = await this.#client.send(
         new GetSecretValueCommand({
           SecretId: secretId,
-          VersionStage: selector.stage,
+          ...(selector.stage === undefined ? {} : { VersionStage: selector.stage }),
           ...(selector.versionId === undefined ? {} : { VersionId: selector.versionId }),
         }),
       );

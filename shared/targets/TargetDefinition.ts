@@ -1,6 +1,6 @@
 import type { Env } from '../config/env.js';
 import type { RotationTarget } from '../rotation/RotationTarget.js';
-import type { SecretsManagerStore } from '../secrets/SecretsManagerStore.js';
+import type { SecretService } from '../secrets/SecretStore.js';
 import type { SecretObject } from '../secrets/secretJson.js';
 
 /**
@@ -14,7 +14,7 @@ export interface TargetDefinition {
   /** One line for listings. */
   readonly description: string;
   /** Builds the target from a function's environment, as its Lambda does at cold start. */
-  create(env: Env, store: SecretsManagerStore): RotationTarget<unknown>;
+  create(env: Env, store: SecretService): RotationTarget<unknown>;
   /** Whether a stored value looks like this target's, for when no rotation function names it. */
   recognizes(value: SecretObject): boolean;
 }

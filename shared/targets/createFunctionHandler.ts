@@ -1,9 +1,10 @@
-import { type Env, optionalString } from '../config/env.js';
+import { type Env, optionalBoolean, optionalString } from '../config/env.js';
 import { createLogger } from '../logging/createLogger.js';
 import { createRotationMetrics } from '../metrics/createRotationMetrics.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../metrics/metricNames.js';
 import { createRotationHandler, type RotationHandler } from '../rotation/createRotationHandler.js';
 import { createSecretsManagerClient } from '../secrets/createSecretsManagerClient.js';
+import { ReadAheadStore } from '../secrets/ReadAheadStore.js';
 import { SecretsManagerStore } from '../secrets/SecretsManagerStore.js';
 import type { TargetDefinition } from './TargetDefinition.js';
 
@@ -14,7 +15,10 @@ import type { TargetDefinition } from './TargetDefinition.js';
 export function createFunctionHandler(target: TargetDefinition, env: Env): RotationHandler {
   const serviceName = optionalString(env, 'POWERTOOLS_SERVICE_NAME') ?? `${target.name}-rotation`;
   const logger = createLogger(env, serviceName);
-  const store = new SecretsManagerStore(createSecretsManagerClient(env));
+  // ROTATION_READ_AHEAD=false makes every read when it is needed: fewer requests, one round trip each.
+  const store = new ReadAheadStore(new SecretsManagerStore(createSecretsManagerClient(env)), {
+    enabled: optionalBoolean(env, 'ROTATION_READ_AHEAD', true),
+  });
   const metrics = createRotationMetrics({
     namespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE,
     // Lambda sets it; outside Lambda the target's name stands in.

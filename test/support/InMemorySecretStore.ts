@@ -90,7 +90,8 @@ export class InMemorySecretStore implements SecretStore {
     return this.#run('getValue', () => {
       const entry = [...this.versions].find(
         ([id, v]) =>
-          (selector.versionId === undefined || id === selector.versionId) && v.stages.has(selector.stage),
+          (selector.versionId === undefined || id === selector.versionId) &&
+          (selector.stage === undefined || v.stages.has(selector.stage)),
       );
       if (entry === undefined || entry[1].value === undefined) return undefined;
       return { versionId: entry[0], value: entry[1].value };

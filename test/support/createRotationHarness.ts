@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createRotationHandler, type RotationHandler } from '../../shared/rotation/createRotationHandler.js';
 import { ROTATION_STEPS, type RotationStep } from '../../shared/rotation/RotationEvent.js';
 import type { RotationTarget } from '../../shared/rotation/RotationTarget.js';
+import { ReadAheadStore } from '../../shared/secrets/ReadAheadStore.js';
 import type { SecretStore } from '../../shared/secrets/SecretStore.js';
 import { CrashGate, type CrashPoint } from './CrashGate.js';
 import { InMemorySecretStore } from './InMemorySecretStore.js';
@@ -25,6 +26,8 @@ export interface RotationHarnessOptions<TValue> {
   readonly crashAt?: CrashPoint;
   /** Sent as every event's RotationToken; none when absent. */
   readonly rotationToken?: string;
+  /** As the functions' ROTATION_READ_AHEAD. Default true. */
+  readonly readAhead?: boolean;
 }
 
 export interface RotationHarness {
@@ -51,7 +54,10 @@ export interface RotationHarness {
 export function createRotationHarness<TValue>(options: RotationHarnessOptions<TValue>): RotationHarness {
   const store = new InMemorySecretStore().addVersion(SEED_VERSION, options.seed, ['AWSCURRENT']);
   const gate = new CrashGate(options.crashAt);
-  const gatedStore = gate.store(options.secrets?.(store) ?? store);
+  // As the functions are wired: the engine and the target share one store that reads ahead.
+  const gatedStore = new ReadAheadStore(gate.store(options.secrets?.(store) ?? store), {
+    enabled: options.readAhead ?? true,
+  });
   const handler = createRotationHandler({
     store: gatedStore,
     target: options.target({ store: gatedStore, gate }),

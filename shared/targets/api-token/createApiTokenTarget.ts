@@ -1,3 +1,4 @@
+import { onlyAllowedArn } from '../../config/ArnAllowList.js';
 import type { RotationContext, RotationTarget } from '../../rotation/RotationTarget.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson } from '../../secrets/secretJson.js';
@@ -103,6 +104,14 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
         tokenName: name,
       });
       return withToken(current, issued);
+    },
+    relatedSecrets(step, value) {
+      if (step !== 'createSecret' && step !== 'finishSecret') return [];
+      const admin = value === undefined ? onlyAllowedArn(config.allowedAdminSecrets) : value.adminSecretArn;
+      if (admin === undefined) return [];
+      // Never read ahead what credentialFor would refuse to read.
+      if (config.allowedAdminSecrets !== undefined && !config.allowedAdminSecrets.allows(admin)) return [];
+      return [{ secretId: admin, describe: false }];
     },
     async set(_pending, _values, context) {
       context.logger.debug('Tokens are live once issued; nothing to set');

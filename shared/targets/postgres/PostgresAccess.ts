@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { onlyAllowedArn } from '../../config/ArnAllowList.js';
 import { generatePassword } from '../../passwords/generatePassword.js';
 import type { PasswordPolicy } from '../../passwords/PasswordPolicy.js';
+import type { RelatedSecretRead } from '../../rotation/RotationTarget.js';
 import { SecretsManagerCallError } from '../../secrets/errors.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson, requireStringKey } from '../../secrets/secretJson.js';
@@ -114,6 +116,17 @@ export class PostgresAccess {
     return withSession(this.deps.connect, login, work);
   }
 
+  /**
+   * The master secret to read ahead for `masterArn` (or, with no value, the one the function allows):
+   * only one the allow-list already allows as written, so no other master is ever read early.
+   */
+  masterReads(masterArn: string | undefined): readonly RelatedSecretRead[] {
+    const allowed = this.deps.config.allowedMasterSecrets;
+    const arn = masterArn ?? onlyAllowedArn(allowed);
+    if (arn === undefined || (allowed !== undefined && !allowed.allows(arn))) return [];
+    return [{ secretId: arn, describe: true }];
+  }
+
   async newPassword(): Promise<string> {
     const { passwordSource, passwordPolicy } = this.deps.config;
     if (passwordSource === 'secretsmanager' && this.deps.randomPassword !== undefined) {
@@ -131,6 +144,14 @@ export class PostgresAccess {
    * RDS-managed master (username and password only) the instance or cluster that RDS tagged it with.
    */
   async master(masterArn: string, logger: Logger): Promise<MasterCredential> {
+    const allowed = this.deps.config.allowedMasterSecrets;
+    // Read alongside DescribeSecret when the name as written is already allowed; its value is used
+    // only after the check below, on the ARN Secrets Manager returns.
+    const early =
+      allowed === undefined || allowed.allows(masterArn)
+        ? this.deps.store.getValue(masterArn, { stage: 'AWSCURRENT' })
+        : undefined;
+    early?.catch(() => undefined);
     let metadata: Awaited<ReturnType<SecretStore['describe']>>;
     try {
       metadata = await this.deps.store.describe(masterArn);
@@ -143,10 +164,9 @@ export class PostgresAccess {
         { cause: error },
       );
     }
-    const allowed = this.deps.config.allowedMasterSecrets;
     if (allowed !== undefined && !allowed.allows(metadata.arn))
       throw new MasterSecretNotAllowedError(metadata.arn);
-    const stored = await this.deps.store.getValue(metadata.arn, { stage: 'AWSCURRENT' });
+    const stored = await (early ?? this.deps.store.getValue(metadata.arn, { stage: 'AWSCURRENT' }));
     if (stored === undefined) throw new MasterSecretError(masterArn, 'has no AWSCURRENT value');
     let fields: Readonly<Record<string, unknown>>;
     let username: string;

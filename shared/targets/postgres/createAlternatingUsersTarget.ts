@@ -66,6 +66,12 @@ export function createAlternatingUsersTarget(
         password: await access.newPassword(),
       });
     },
+    setReads: ['current'],
+    relatedSecrets(step, value) {
+      const uses =
+        step === 'setSecret' || (step === 'finishSecret' && deps.config.previousLoginTtlSeconds > 0);
+      return uses ? access.masterReads(value?.masterArn) : [];
+    },
     async set(pending, values, context) {
       const { logger } = context;
       const current = await values.current();
@@ -82,44 +88,51 @@ export function createAlternatingUsersTarget(
       const master = await access.master(masterArnOf(pending, current), logger);
       await access.bind(pending, master, logger);
 
-      const already = await access.tryAs(access.login(pending, 'AWSPENDING', logger), (session) =>
-        roleState(session, clone),
-      );
-      if (already.ok && already.value !== undefined) {
-        const drift = cloneDrift(original, already.value);
-        reportExtra(drift, clone, logger);
-        if (drift.missing.length === 0) {
-          logger.info('The pending login already works; nothing to set');
-          return;
+      // Hashed while the logins below are on the wire.
+      const verifier = access.verifier(pending.password);
+      verifier.catch(() => undefined);
+      // The master logs in only after the proof. The pending login is not tried first: on a first
+      // attempt the partner still has its old password, so it would only fail.
+      try {
+        await access.prove(
+          [
+            ['AWSCURRENT', async () => current],
+            ['AWSPREVIOUS', () => values.previous()],
+          ],
+          pending,
+          (value, state) => {
+            if (value.username === original) return undefined;
+            if (value.username !== clone) return `'${value.username}' is not '${original}' or '${clone}'`;
+            // Only a clone this rotation made acts as the original; a look-alike name proves nothing.
+            return state.memberOf.includes(original)
+              ? undefined
+              : `'${clone}' logs in but is not a member of '${original}'`;
+          },
+          logger,
+        );
+      } catch (error) {
+        // No stored login works, but an earlier attempt may have finished this step already.
+        const already = await access.tryAs(access.login(pending, 'AWSPENDING', logger), (session) =>
+          roleState(session, clone),
+        );
+        if (already.ok && already.value !== undefined) {
+          const drift = cloneDrift(original, already.value);
+          reportExtra(drift, clone, logger);
+          if (drift.missing.length === 0) {
+            logger.info('The pending login already works; nothing to set');
+            return;
+          }
         }
-        logger.warn('The clone drifted from the original; repairing it', { clone, missing: drift.missing });
+        throw error;
       }
 
-      await access.prove(
-        [
-          ['AWSCURRENT', async () => current],
-          ['AWSPREVIOUS', () => values.previous()],
-        ],
-        pending,
-        (value, state) => {
-          if (value.username === original) return undefined;
-          if (value.username !== clone) return `'${value.username}' is not '${original}' or '${clone}'`;
-          // Only a clone this rotation made acts as the original; a look-alike name proves nothing.
-          return state.memberOf.includes(original)
-            ? undefined
-            : `'${clone}' logs in but is not a member of '${original}'`;
-        },
-        logger,
-      );
-
-      const verifier = await access.verifier(pending.password);
       await access.run(master.login, async (session) => {
         if ((await roleState(session, original)) === undefined)
           throw new RoleMissingError(original, pending.host);
         await access.guard(session, master, [original, clone]);
-        if (pending.username === clone) await ensureClone(session, original, clone, verifier);
+        if (pending.username === clone) await ensureClone(session, original, clone, await verifier);
         else if ((await roleState(session, clone)) !== undefined) await repairClone(session, original, clone);
-        await setRolePassword(session, pending.username, verifier, 'admin');
+        await setRolePassword(session, pending.username, await verifier, 'admin');
         const state = await roleState(session, clone);
         if (state !== undefined) reportExtra(cloneDrift(original, state), clone, logger);
       });

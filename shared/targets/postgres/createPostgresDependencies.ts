@@ -1,13 +1,13 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { type Env, optionalString } from '../../config/env.js';
-import type { SecretsManagerStore } from '../../secrets/SecretsManagerStore.js';
+import type { SecretService } from '../../secrets/SecretStore.js';
 import { createPostgresConnector } from './connectPostgres.js';
 import type { PostgresTargetDependencies } from './PostgresAccess.js';
 import { loadPostgresConfig } from './PostgresConfig.js';
 import { rdsDatabaseLookup, rdsTopologyCheck } from './rdsTopology.js';
 
 /** The production wiring shared by both Postgres functions. */
-export function createPostgresDependencies(env: Env, store: SecretsManagerStore): PostgresTargetDependencies {
+export function createPostgresDependencies(env: Env, store: SecretService): PostgresTargetDependencies {
   const config = loadPostgresConfig(env);
   const rdsEndpoint = optionalString(env, 'AWS_ENDPOINT_URL_RDS') ?? optionalString(env, 'AWS_ENDPOINT_URL');
   const rds = new RDSClient(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint });

@@ -27,6 +27,11 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
       access.sslModeFor(current.sslMode);
       return withLogin(current, { username: current.username, password: await access.newPassword() });
     },
+    setReads: ['current'],
+    relatedSecrets: (step, value) =>
+      step === 'setSecret' && (value === undefined || value.masterArn !== undefined)
+        ? access.masterReads(value?.masterArn)
+        : [],
     async set(pending, values, context) {
       const { logger } = context;
       const current = await values.current();
@@ -41,12 +46,12 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
 
       const pendingWorks = async () =>
         (await access.tryAs(access.login(pending, 'AWSPENDING', logger), async () => true)).ok;
-      if (await pendingWorks()) {
-        logger.info('The pending password already works; nothing to set');
-        return;
-      }
-      const verifier = await access.verifier(pending.password);
+      // Hashed while the logins below are on the wire.
+      const verifier = access.verifier(pending.password);
+      verifier.catch(() => undefined);
       if (master !== undefined) {
+        // The master logs in only after the proof. A working AWSCURRENT also means the pending
+        // password is not set yet (one role, one password), so it is not tried first.
         try {
           await access.prove(
             [
@@ -59,9 +64,9 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
             logger,
           );
         } catch (error) {
-          // A concurrent invocation may have just changed the password with the master.
+          // An earlier attempt, or a concurrent invocation, may have set the pending password already.
           if (await pendingWorks()) {
-            logger.info('The pending password works now: a concurrent invocation set it');
+            logger.info('The pending password already works; nothing to set');
             return;
           }
           throw error;
@@ -71,14 +76,15 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
             throw new RoleMissingError(pending.username, pending.host);
           }
           await access.guard(session, master, [pending.username]);
-          await setRolePassword(session, pending.username, verifier, 'admin');
+          await setRolePassword(session, pending.username, await verifier, 'admin');
         });
         logger.info('Password set with the master secret');
         return;
       }
       const tried: string[] = [];
       // AWSPREVIOUS too, read only if AWSCURRENT fails: a rotation that crashed after an earlier
-      // password change left it working.
+      // password change left it working. The pending password is tried only once a stored one fails:
+      // before that it cannot have been set (one role, one password).
       const candidates = [
         ['AWSCURRENT', async () => current],
         ['AWSPREVIOUS', () => values.previous()],
@@ -87,17 +93,17 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
         const value = await read();
         if (value === undefined || value.username !== pending.username || value.host !== pending.host)
           continue;
-        const done = await access.tryAs(access.login(value, which, logger), (session) =>
-          setRolePassword(session, pending.username, verifier, 'self'),
+        const done = await access.tryAs(access.login(value, which, logger), async (session) =>
+          setRolePassword(session, pending.username, await verifier, 'self'),
         );
         if (done.ok) {
           logger.info('Password set by the user itself', { loggedInWith: which });
           return;
         }
         tried.push(which);
-        // Another invocation of this step may have just set the pending password.
-        if ((await access.tryAs(access.login(pending, 'AWSPENDING', logger), async () => true)).ok) {
-          logger.info('The pending password works now: a concurrent invocation set it');
+        // An earlier attempt, or a concurrent invocation of this step, may have set it already.
+        if (await pendingWorks()) {
+          logger.info('The pending password already works; nothing to set');
           return;
         }
       }

@@ -1,0 +1,30 @@
+import type { RotationStep } from './RotationEvent.js';
+import type { RelatedSecretRead } from './RotationTarget.js';
+
+const MAX_SECRETS = 1_000;
+
+/**
+ * Which other secrets each step read for a secret, learned from the values this container parsed
+ * (ids only, never a value), so the next step can read them alongside its own first reads. A warm
+ * container usually runs all four steps of a rotation, so createSecret's read of AWSCURRENT tells
+ * setSecret which master secret to read ahead.
+ */
+export class RelatedSecretHints {
+  readonly #bySecret = new Map<string, Map<RotationStep, readonly RelatedSecretRead[]>>();
+
+  learn(secretIds: readonly string[], steps: ReadonlyMap<RotationStep, readonly RelatedSecretRead[]>): void {
+    for (const id of secretIds) {
+      this.#bySecret.delete(id);
+      this.#bySecret.set(id, new Map(steps));
+    }
+    // Oldest first in a Map: a container serving many secrets keeps the most recent ones.
+    for (const id of this.#bySecret.keys()) {
+      if (this.#bySecret.size <= MAX_SECRETS) break;
+      this.#bySecret.delete(id);
+    }
+  }
+
+  for(secretId: string, step: RotationStep): readonly RelatedSecretRead[] {
+    return this.#bySecret.get(secretId)?.get(step) ?? [];
+  }
+}

@@ -7,8 +7,11 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_METRICS_NAMESPACE, METRICS } from '../../shared/metrics/metricNames.js';
+import { ROTATION_STEPS } from '../../shared/rotation/RotationEvent.js';
 import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
 import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
+import { emfRecords } from '../support/emfRecords.js';
 import { startTestStack, type TestStack } from '../support/startTestStack.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:random-value';
@@ -135,5 +138,21 @@ describe('random-value rotation through RotateSecret on the local stack', () => 
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     expect(output).toContain('Step completed');
     assertNoSecretLeaks(output, secrets);
+  });
+
+  it('writes a metrics record per step, whole lines the local runtime passes on, naming no secret', async () => {
+    const lines = stack.invoker.output('random-value');
+    const records = emfRecords(lines.join('\n'));
+    const steps = records.filter((r) => METRICS.StepInvocations.name in r);
+
+    expect(new Set(steps.map((r) => r['step']))).toEqual(new Set(ROTATION_STEPS));
+    expect(steps.every((r) => r['function'] === 'random-value')).toBe(true);
+    expect(records.every((r) => r._aws.CloudWatchMetrics[0]?.Namespace === DEFAULT_METRICS_NAMESPACE)).toBe(
+      true,
+    );
+    expect(records.some((r) => r[METRICS.RotationsCompleted.name] === 1)).toBe(true);
+    const text = records.map((r) => JSON.stringify(r)).join('\n');
+    expect(text).not.toContain('services/orders');
+    assertNoSecretLeaks(text, await storedSecrets('services/orders/dev/signing-key'));
   });
 });

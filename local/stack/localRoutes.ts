@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LocalConsole } from '../console/consoleRoutes.js';
 import type { RotationRunner } from '../runner/RotationRunner.js';
 import type { InvokeAnswer } from './invokeRotationFunction.js';
 
@@ -28,9 +29,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * The local stack's own routes under /_local/. The GET views are read-only and carry ids, timings
  * and errors, never values. POST /_local/invoke runs a secret's rotation function with one step
  * (see invokeRotationFunction), as Lambda's Invoke does for `secrets-rotation rotate` in AWS.
+ * `webConsole` answers /_local/console (the web console) first.
  */
-export function localRoutes(runner: RotationRunner, invoke?: (request: unknown) => Promise<InvokeAnswer>) {
+export function localRoutes(
+  runner: RotationRunner,
+  invoke?: (request: unknown) => Promise<InvokeAnswer>,
+  webConsole?: LocalConsole,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (webConsole !== undefined && (await webConsole.handle(req, res))) return true;
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname === '/_local/invoke' && req.method === 'POST' && invoke !== undefined) {
       // Only a JSON content type: a web page can send a cross-site POST with a form or text/plain

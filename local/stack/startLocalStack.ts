@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
+import { CONSOLE_PATH, createConsole } from '../console/consoleRoutes.js';
+import { secretLocations } from '../console/secretLocations.js';
 import { assertBindable } from '../endpoint/hostGuard.js';
 import { RequestQuotas } from '../endpoint/RequestQuotas.js';
 import {
@@ -68,6 +70,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly url: string;
+  /** The web console's page (`<url>/_local/console`). */
+  readonly consoleUrl: string;
   readonly secretsManager: LocalSecretsManagerServer;
   /** The request-rate quotas in force (`quotas: 'aws'`), with their throttle counts. */
   readonly quotas: RequestQuotas | undefined;
@@ -116,8 +120,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'rotations') }),
     ...(options.logSink === undefined ? {} : { logSink: options.logSink }),
   });
-  // Set once the endpoint is up; the invoke route needs its secrets.
+  // Set once the endpoint is up; the invoke route and the console need its secrets.
   let served: LocalSecretsManagerServer['store'] | undefined;
+  const operatorConsole = createConsole({
+    endpoint: () => url,
+    secrets: () => (served === undefined ? [] : secretLocations(served)),
+    runner,
+    // A credential check runs the target's own test, configured as its function is.
+    environment: (target) => ({ ...options.functionEnvironment?.(target) }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const secretsManager = await startSecretsManagerServer({
     port: options.port ?? 4566,
     host,
@@ -128,10 +140,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(quotas === undefined ? {} : { quotas }),
     hooks: runner,
     onEvent: (_eventName, secretArn, versionId) => runner.publish('RotationAbandoned', secretArn, versionId),
-    localRoutes: localRoutes(runner, async (request) =>
-      served === undefined
-        ? { status: 503, body: { __type: 'ServiceException', message: 'The local stack is starting.' } }
-        : invokeRotationFunction(served, invoker, request),
+    localRoutes: localRoutes(
+      runner,
+      async (request) =>
+        served === undefined
+          ? { status: 503, body: { __type: 'ServiceException', message: 'The local stack is starting.' } }
+          : invokeRotationFunction(served, invoker, request),
+      operatorConsole,
     ),
     ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'secrets') }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -158,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (interval > 0) scheduler.start(interval);
   return {
     url,
+    consoleUrl: `${url}${CONSOLE_PATH}`,
     secretsManager,
     quotas,
     runner,
@@ -167,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       scheduler.close();
       await runner.close();
       await invoker.close();
+      operatorConsole.close();
       await secretsManager.close();
     },
   };

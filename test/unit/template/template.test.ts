@@ -133,7 +133,7 @@ describe('template.yaml', () => {
     expect(buildOptions.Target).toBe(`node${/^nodejs(\d+)\.x$/.exec(String(globalRuntime))?.[1]}`);
   });
 
-  it('runs on the current Node.js runtime, arm64, with source maps, the RDS CA bundle and a Powertools log level', () => {
+  it('runs on the current Node.js runtime, arm64, with source maps, the RDS CA bundle, a Powertools log level and metrics namespace', () => {
     const globals = template.Globals?.Function ?? {};
     expect(globals['Runtime']).toBe('nodejs24.x');
     expect(globals['Architectures']).toEqual(['arm64']);
@@ -143,6 +143,7 @@ describe('template.yaml', () => {
         NODE_OPTIONS: '--enable-source-maps',
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         POWERTOOLS_LOG_LEVEL: ref('LogLevel'),
+        POWERTOOLS_METRICS_NAMESPACE: ref('MetricsNamespace'),
       },
     });
     expect(globals['ReservedConcurrentExecutions']).toEqual(ref('ReservedConcurrency'));

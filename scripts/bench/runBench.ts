@@ -4,18 +4,23 @@
  * database round trips per rotation, and a fleet of secrets rotated with bounded concurrency.
  * Writes bench/results.json and bench/fleet.svg and prints a summary.
  *
- *   npm run bench [-- --rotations 50 --fleet 100,300,1000 --cold-starts 20]
+ *   npm run bench [-- --rotations 50 --fleet 100,300,1000 --cold-starts 20 --sm-latency 15]
  *   npm run bench -- --fleet-under-quotas 1000
  *
  * `--fleet-under-quotas N` measures only a fleet of N secrets rotated on a stack that throttles at
  * AWS's request-rate quotas (fleet time, failed rotations, throttled calls and retries) and writes
  * bench/quotas.json.
  *
+ * `--sm-latency MS` holds every call the functions make to Secrets Manager back MS ms (a regional
+ * round trip). Each function is timed with its default call order (reads ahead) and with
+ * ROTATION_READ_AHEAD=false (every read made when needed, one after the other), alternating.
+ *
  * Cold starts are timed on the production runtime's Node when it is installed (resolveBenchNode.ts);
  * BENCH_NODE=/path/to/node picks another.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CreateSecretCommand,
@@ -25,12 +30,15 @@ import {
 import pg from 'pg';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStack.js';
+import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
 import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment.js';
 import { createFleetSecrets } from './createFleetSecrets.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
 import { measureFleetUnderQuotas } from './fleetUnderQuotas.js';
-import { measureBundleSizes, measureColdStarts, percentile } from './measureBundles.js';
+import { measureBundleSizes, measureColdStarts } from './measureBundles.js';
+import { functionFor, measureRotationLatency } from './measureRotationLatency.js';
 import { resolveBenchNode } from './resolveBenchNode.js';
+import { startLatencyProxy } from './startLatencyProxy.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +47,10 @@ const { values } = parseArgs({
     'cold-starts': { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '10' },
     'fleet-under-quotas': { type: 'string' },
+    'sm-latency': { type: 'string', default: '0' },
   },
 });
+const smLatencyMs = Number(values['sm-latency']);
 const rotations = Number(values.rotations);
 const fleetSizes = values.fleet.split(',').map(Number);
 const concurrency = Number(values.concurrency);
@@ -97,12 +107,30 @@ const coldStarts = await measureColdStarts('dist', {
 
 const log: string[] = [];
 const operations: string[] = [];
+// Each function twice, under its own name and as `<name>--sequential` with read-ahead off.
+const functionsDir = mkdtempSync(join(tmpdir(), 'bench-functions-'));
+for (const bundle of bundles) {
+  for (const order of ['read-ahead', 'sequential'] as const) {
+    symlinkSync(resolve('dist', bundle.name), join(functionsDir, functionFor(bundle.name, order)), 'dir');
+  }
+}
+let stackUrl = '';
+const proxy = await startLatencyProxy(() => stackUrl, smLatencyMs);
 const local = await startLocalEnvironment({
   reservedConcurrency: concurrency,
+  functionsDir,
+  functionEnvironment: (name) => ({
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url,
+    SECRETS_MANAGER_ENDPOINT: proxy.url,
+    ...(name.endsWith('--sequential') ? { ROTATION_READ_AHEAD: 'false' } : {}),
+    // What the stack gives the api-token function by name, for its alias too.
+    ...(name.startsWith('api-token') ? LOOPBACK_PROVIDER_ENVIRONMENT : {}),
+  }),
   logSink: (line) => log.push(line),
   onRequest: (operation) => operations.push(operation),
 });
 const { stack, postgres, tokens } = local;
+stackUrl = stack.url;
 const client = new SecretsManagerClient({
   endpoint: stack.url,
   region: LOCAL_REGION,
@@ -110,26 +138,10 @@ const client = new SecretsManagerClient({
 });
 const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 
-async function rotate(secretArn: string, functionName: string): Promise<string> {
-  const out = await client.send(
-    new RotateSecretCommand({
-      SecretId: secretArn,
-      RotationLambdaARN: functionArn(functionName),
-      RotationRules: { AutomaticallyAfterDays: 30 },
-    }),
-  );
-  await stack.runner.waitForRotation(secretArn, out.VersionId ?? '', 120_000);
-  return out.VersionId ?? '';
-}
-
-const statementLines = () => postgres.serverLog().split('\n');
-const countDb = (lines: readonly string[]) => ({
-  statements: lines.filter((l) => /LOG:\s+(statement|execute [^:]*):/.test(l)).length,
-  connections: lines.filter((l) => /connection authorized/.test(l)).length,
-});
-
 try {
-  say(`rotation latency: ${rotations} rotations per function…`);
+  say(
+    `rotation latency: ${rotations} rotations per function and call order, Secrets Manager +${smLatencyMs} ms per call…`,
+  );
   const seeded = await seedConsumerSecrets(client, postgres, tokens, 'bench');
   const randomArn =
     (
@@ -140,64 +152,20 @@ try {
         }),
       )
     ).ARN ?? '';
-  const subjects = [
-    { name: 'random-value', arn: randomArn },
-    { name: 'api-token', arn: seeded.token },
-    { name: 'postgres-single-user', arn: seeded.single },
-    { name: 'postgres-alternating-users', arn: seeded.alternating },
-  ];
-  const latency = [];
-  for (const subject of subjects) {
-    // The first rotation warms the function's container; it is measured as a cold start above.
-    await rotate(subject.arn, subject.name);
-    const reportsBefore = log.length;
-    const calls: number[] = [];
-    const callNames = new Map<string, number>();
-    const db = { statements: [] as number[], connections: [] as number[] };
-    for (let i = 0; i < rotations; i++) {
-      const opsBefore = operations.length;
-      const logBefore = statementLines().length;
-      await rotate(subject.arn, subject.name);
-      // The benchmark's own RotateSecret is not the function's.
-      const own = operations.slice(opsBefore).filter((op) => op !== 'RotateSecret');
-      calls.push(own.length);
-      if (i === 0) for (const op of own) callNames.set(op, (callNames.get(op) ?? 0) + 1);
-      const counted = countDb(statementLines().slice(logBefore));
-      db.statements.push(counted.statements);
-      db.connections.push(counted.connections);
-    }
-    const records = stack.runner
-      .rotations(subject.arn)
-      .filter((r) => r.kind === 'rotation' && r.outcome === 'succeeded')
-      .slice(-rotations);
-    const steps = Object.fromEntries(
-      ['createSecret', 'setSecret', 'testSecret', 'finishSecret'].map((step) => {
-        const samples = records.flatMap((r) =>
-          r.steps.filter((s) => s.step === step).map((s) => s.durationMs),
-        );
-        return [step, { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) }];
-      }),
-    );
-    const totals = records.map((r) => r.steps.reduce((sum, s) => sum + s.durationMs, 0));
-    const peakMemoryMb = Math.max(
-      0,
-      ...log
-        .slice(reportsBefore)
-        .filter((l) => l.startsWith(`[${subject.name}]`))
-        .map((l) => Number(/Max Memory Used: (\d+) MB/.exec(l)?.[1] ?? 0)),
-    );
-    latency.push({
-      function: subject.name,
-      peakMemoryMb,
-      rotations: records.length,
-      totalMs: { p50: percentile(totals, 0.5), p95: percentile(totals, 0.95) },
-      steps,
-      secretsManagerCallsPerRotation: percentile(calls, 0.5),
-      secretsManagerCalls: Object.fromEntries(callNames),
-      sqlStatementsPerRotation: percentile(db.statements, 0.5),
-      dbConnectionsPerRotation: percentile(db.connections, 0.5),
-    });
-  }
+  const latency = await measureRotationLatency({
+    local,
+    client,
+    proxy,
+    functionArn,
+    subjects: [
+      { name: 'random-value', arn: randomArn },
+      { name: 'api-token', arn: seeded.token },
+      { name: 'postgres-single-user', arn: seeded.single },
+      { name: 'postgres-alternating-users', arn: seeded.alternating },
+    ],
+    rotations,
+    log,
+  });
 
   const fleet = [];
   const series: FleetSeries[] = [];
@@ -278,6 +246,7 @@ try {
       baseline: { medianMs: coldStarts.baseline.medianMs, p95Ms: coldStarts.baseline.p95Ms },
       functions: coldStarts.functions.map(({ samples: _s, ...f }) => f),
     },
+    secretsManagerLatencyMs: smLatencyMs,
     latency,
     fleet: { reservedConcurrency: concurrency, runs: fleet },
   };
@@ -287,15 +256,30 @@ try {
 
   const out: string[] = [
     '',
-    '| function | bundle KB (gzip) | cold start ms (over empty node) | rotation ms p50 / p95 | SM calls | SQL statements / connections | peak MB |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    `Secrets Manager +${smLatencyMs} ms per call; read-ahead (the default) against ROTATION_READ_AHEAD=false in the same run`,
+    '',
+    '| function | call order | rotation ms p50 / p95 | sequential SM round trips | SM calls | TLS handshakes | logins (failed) | SQL statements | ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
+  for (const l of latency) {
+    for (const order of ['read-ahead', 'sequential'] as const) {
+      const f = l.orders[order];
+      out.push(
+        `| ${l.function} | ${order} | ${f.totalMs.p50} / ${f.totalMs.p95} | ${f.sequentialRoundTrips} | ${f.secretsManagerCalls} | ` +
+          `${f.tlsHandshakes} | ${f.logins} (${f.failedLogins}) | ${f.sqlStatements} | ${order === 'read-ahead' ? l.ratio : ''} |`,
+      );
+    }
+  }
+  out.push(
+    '',
+    '| function | bundle KB (gzip) | cold start ms (over empty node) | peak MB |',
+    '| --- | --- | --- | --- |',
+  );
   for (const l of latency) {
     const b = bundles.find((x) => x.name === l.function);
     const c = coldStarts.functions.find((x) => x.name === l.function);
     out.push(
-      `| ${l.function} | ${round((b?.bytes ?? 0) / 1024)} (${round((b?.gzipBytes ?? 0) / 1024)}) | ${c?.medianMs} (+${round(c?.overheadMs ?? 0)}) | ` +
-        `${l.totalMs.p50} / ${l.totalMs.p95} | ${l.secretsManagerCallsPerRotation} | ${l.sqlStatementsPerRotation} / ${l.dbConnectionsPerRotation} | ${l.peakMemoryMb} |`,
+      `| ${l.function} | ${round((b?.bytes ?? 0) / 1024)} (${round((b?.gzipBytes ?? 0) / 1024)}) | ${c?.medianMs} (+${round(c?.overheadMs ?? 0)}) | ${l.orders['read-ahead'].peakMemoryMb} |`,
     );
   }
   out.push(
@@ -314,4 +298,6 @@ try {
 } finally {
   client.destroy();
   await local.close();
+  await proxy.close();
+  rmSync(functionsDir, { recursive: true, force: true });
 }

@@ -16,7 +16,7 @@ export interface LocalEnvironment {
 
 /** A temporary Postgres, token service and stack whose functions trust that Postgres's CA. */
 export async function startLocalEnvironment(
-  options: Omit<LocalStackOptions, 'port' | 'dataDir' | 'functionEnvironment'> = {},
+  options: Omit<LocalStackOptions, 'port' | 'dataDir'> = {},
 ): Promise<LocalEnvironment> {
   const postgres = await startLocalPostgres({ port: 0 });
   const tokens = await startTokenService({ port: 0 });
@@ -24,7 +24,7 @@ export async function startLocalEnvironment(
     schedulerIntervalMs: 0,
     ...options,
     port: 0,
-    functionEnvironment: () => ({ PG_CA_FILE: postgres.caFile }),
+    functionEnvironment: (name) => ({ PG_CA_FILE: postgres.caFile, ...options.functionEnvironment?.(name) }),
   });
   return {
     postgres,

@@ -41,5 +41,8 @@ export function checkConsoleRequest(headers: IncomingHttpHeaders, token: string)
   }
   const sent = headers[CONSOLE_TOKEN_HEADER];
   if (typeof sent !== 'string' || !sameToken(sent, token))
-    throw new ConsoleRequestRefusedError(`the ${CONSOLE_TOKEN_HEADER} header is missing or not this page's`);
+    throw new ConsoleRequestRefusedError(
+      `the ${CONSOLE_TOKEN_HEADER} header is missing or not this page's (each start of the stack makes a ` +
+        'new one: reload the console)',
+    );
 }

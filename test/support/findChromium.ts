@@ -25,15 +25,18 @@ const executable = (path: string) => {
  * The Chromium the browser tests drive: CHROMIUM_PATH, else the first standard path that exists.
  * Throws (the tests fail, never skip) with how to install one: puppeteer-core downloads none.
  */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  standardPaths: readonly string[] = STANDARD_PATHS,
+): string {
   const chosen = env['CHROMIUM_PATH'];
   if (chosen !== undefined && chosen !== '') {
     if (executable(chosen)) return chosen;
     throw new Error(`CHROMIUM_PATH is ${chosen}, which is not an executable file. ${HOW_TO_INSTALL}`);
   }
-  const found = STANDARD_PATHS.find(executable);
+  const found = standardPaths.find(executable);
   if (found !== undefined) return found;
   throw new Error(
-    `The browser tests need Chromium and found none (CHROMIUM_PATH unset; looked in ${STANDARD_PATHS.join(', ')}). ${HOW_TO_INSTALL}`,
+    `The browser tests need Chromium and found none (CHROMIUM_PATH unset; looked in ${standardPaths.join(', ')}). ${HOW_TO_INSTALL}`,
   );
 }

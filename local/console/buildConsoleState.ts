@@ -3,6 +3,7 @@ import { type StatusContext, type StatusReport, statusOf } from '../../cli/statu
 import type { checkBothCredentials } from '../../cli/verifyCredential.js';
 import type { RotationEventRecord, RotationRecord } from '../runner/RotationRecord.js';
 import type { ConsoleEvent, ConsoleRotation, ConsoleSecret, ConsoleState } from './ConsoleState.js';
+import { mapLimit } from './mapLimit.js';
 
 /** A secret the endpoint holds, by what locates it; never its record (which carries its values). */
 export interface SecretLocation {
@@ -32,23 +33,6 @@ const EVENTS_SHOWN = 20;
 const CONCURRENCY = 8;
 
 const iso = (date: Date | undefined): string | null => date?.toISOString() ?? null;
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  each: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await each(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 function rotationOf(record: RotationRecord): ConsoleRotation {
   return {

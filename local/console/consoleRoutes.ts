@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CliError } from '../../cli/CliError.js';
 import { DEFAULT_STUCK_AFTER_MINUTES, type StatusContext } from '../../cli/statusOf.js';
 import type { Env } from '../../shared/config/env.js';
 import { regionOfArn } from '../endpoint/arns.js';
@@ -11,10 +10,12 @@ import { cachedCredentialChecks } from './cachedCredentialChecks.js';
 import { checkConsoleRequest } from './checkConsoleRequest.js';
 import { cancelStuckRotation, rotateNow } from './consoleActions.js';
 import { loadConsolePage } from './consolePage.js';
-import { ConsoleBadRequestError, ConsoleRequestRefusedError, PendingVersionChangedError } from './errors.js';
+import { failure, json, send } from './consoleResponses.js';
+import { describeConsoleError } from './describeConsoleError.js';
+import { ConsoleBadRequestError } from './errors.js';
+import { readConsoleAction } from './readConsoleAction.js';
 
 export const CONSOLE_PATH = '/_local/console';
-const MAX_ACTION_BODY_BYTES = 4 * 1024;
 /** How long a credential check of a stuck secret is reused while the page polls. */
 const CREDENTIAL_CHECK_TTL_MS = 10_000;
 
@@ -33,78 +34,6 @@ export interface LocalConsole {
   /** Answers requests under /_local/console; returns true when it answered. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   close(): void;
-}
-
-/** The headers every console answer carries: never cached, never framed, only its own scripts. */
-const SECURITY_HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-};
-
-function send(res: ServerResponse, status: number, type: string, body: string): true {
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-  return true;
-}
-
-const json = (res: ServerResponse, status: number, body: object) =>
-  send(res, status, 'application/json', JSON.stringify(body));
-
-const failure = (res: ServerResponse, status: number, type: string, message: string) =>
-  json(res, status, { ok: false, error: { type, message } });
-
-async function readAction(
-  req: IncomingMessage,
-): Promise<{ secretArn: string; versionId: string | undefined }> {
-  let text = '';
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    text += chunk.toString('utf8');
-    if (text.length > MAX_ACTION_BODY_BYTES)
-      throw new ConsoleBadRequestError('The body is larger than 4 KiB.');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ConsoleBadRequestError('The body is not JSON.');
-  }
-  const { secretArn, versionId } = (typeof body === 'object' && body !== null ? body : {}) as Record<
-    string,
-    unknown
-  >;
-  if (typeof secretArn !== 'string' || regionOfArn(secretArn) === undefined)
-    throw new ConsoleBadRequestError('The body must name a secret by its ARN: {"secretArn": "arn:aws:…"}.');
-  if (versionId !== undefined && typeof versionId !== 'string')
-    throw new ConsoleBadRequestError('versionId must be a string.');
-  return { secretArn, versionId };
-}
-
-/** An error as the page shows it: its status, name and message (AWS's and ours never carry a value). */
-function describe(error: unknown): { status: number; type: string; message: string } {
-  if (
-    error instanceof ConsoleRequestRefusedError ||
-    error instanceof ConsoleBadRequestError ||
-    error instanceof PendingVersionChangedError
-  )
-    return { status: error.status, type: error.name, message: error.message };
-  // The CLI's refusals: cancel would drop the credential the target uses, or cannot tell.
-  if (error instanceof CliError) return { status: 409, type: 'CancelRefused', message: error.message };
-  if (error instanceof Error && '$metadata' in error)
-    return { status: 409, type: error.name, message: error.message };
-  return {
-    status: 500,
-    type: error instanceof Error ? error.name : 'Error',
-    message: error instanceof Error ? error.message : 'unknown error',
-  };
 }
 
 /**
@@ -142,7 +71,7 @@ export function createConsole(options: ConsoleOptions): LocalConsole {
   const act = async (req: IncomingMessage, res: ServerResponse, action: 'rotate' | 'cancel') => {
     try {
       checkConsoleRequest(req.headers, token);
-      const { secretArn, versionId } = await readAction(req);
+      const { secretArn, versionId } = await readConsoleAction(req);
       const at = context(regionOfArn(secretArn) ?? '');
       if (action === 'cancel' && versionId === undefined)
         throw new ConsoleBadRequestError('Cancel names the pending version the page showed: versionId.');
@@ -152,7 +81,7 @@ export function createConsole(options: ConsoleOptions): LocalConsole {
           : await cancelStuckRotation(at, secretArn, versionId ?? '');
       return json(res, 200, { ok: true, ...outcome });
     } catch (error) {
-      const { status, type, message } = describe(error);
+      const { status, type, message } = describeConsoleError(error);
       return failure(res, status, type, message);
     }
   };
@@ -190,7 +119,7 @@ export function createConsole(options: ConsoleOptions): LocalConsole {
             });
             return json(res, 200, state);
           } catch (error) {
-            const { type, message } = describe(error);
+            const { type, message } = describeConsoleError(error);
             return failure(res, 500, type, message);
           }
         default:

@@ -164,7 +164,7 @@ process.stdout.write(
     `Local Secrets Manager listening on ${stack.url}`,
     `  console: ${stack.consoleUrl}   (every secret, its rotations and health; never a value)`,
     `  state: ${args.memory ? 'in memory' : args['data-dir']}`,
-    `  rotation functions: dist/<name>/index.mjs as arn:aws:lambda:${region}:${accountId}:function:<name>`,
+    `  rotation functions: dist/<name>/index.cjs as arn:aws:lambda:${region}:${accountId}:function:<name>`,
     `  rotation attempts: ${stack.url}/_local/rotations   events: ${stack.url}/_local/events`,
     `Local token service (for api-token rotation) on ${tokenService.url}`,
     postgres === undefined

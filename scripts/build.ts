@@ -62,7 +62,12 @@ await build({
   target: hostTarget,
   entryPoints: [join(root, 'cli', 'bin.ts')],
   outfile: join(stagingDir, 'cli', 'secrets-rotation.mjs'),
-  banner: { js: `#!/usr/bin/env node\n${options.banner?.['js'] ?? ''}` },
+  // An ES module, as bin/ has always shipped, whatever format the functions use.
+  format: 'esm',
+  outExtension: {},
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
+  },
   metafile: false,
 });
 chmodSync(join(stagingDir, 'cli', 'secrets-rotation.mjs'), 0o755);

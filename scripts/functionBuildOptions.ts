@@ -10,7 +10,7 @@ export interface SamEsbuildProperties {
   readonly Sourcemap: boolean;
   readonly MainFields: string;
   readonly OutExtension: readonly string[];
-  readonly Banner: readonly string[];
+  readonly Banner?: readonly string[];
   /** Optional native add-ons a dependency only loads when asked to (pg's pg-native). */
   readonly External?: readonly string[];
 }
@@ -41,7 +41,7 @@ export function toEsbuildOptions(props: SamEsbuildProperties): BuildOptions {
     sourcemap: props.Sourcemap,
     mainFields: props.MainFields.split(','),
     outExtension: keyValue(props.OutExtension),
-    banner: keyValue(props.Banner),
+    banner: keyValue(props.Banner ?? []),
     external: [...(props.External ?? [])],
     legalComments: 'none',
     logLevel: 'warning',

@@ -10,7 +10,7 @@ export type InvocationResult =
   | { readonly ok: false; readonly errorType: string; readonly errorMessage: string };
 
 export interface FunctionInvokerOptions {
-  /** Holds `<name>/index.mjs` per function. */
+  /** Holds `<name>/index.cjs` (or `.mjs`, `.js`) per function. */
   readonly functionsDir: string;
   /** Extra environment per function; `region` is the Region of the invoked function's ARN. */
   readonly environment?: (functionName: string, region: string) => Readonly<Record<string, string>>;
@@ -39,6 +39,7 @@ export interface FunctionInvoker {
 }
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+const HANDLER_FILES = ['index.cjs', 'index.mjs', 'index.js'] as const;
 
 interface Container {
   readonly child: ChildProcess;
@@ -180,8 +181,10 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       event,
       functionArn = `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
     ) {
-      const bundle = join(options.functionsDir, functionName, 'index.mjs');
-      if (!existsSync(bundle)) throw new FunctionNotFoundError(functionName, bundle);
+      // As Lambda resolves `index.handler`: whichever module format the build wrote.
+      const candidates = HANDLER_FILES.map((file) => join(options.functionsDir, functionName, file));
+      const bundle = candidates.find((file) => existsSync(file));
+      if (bundle === undefined) throw new FunctionNotFoundError(functionName, candidates.join(' or '));
       const region = functionArn.split(':')[3] || 'us-east-1';
       // One function per Region, as on Lambda: its own containers and its own concurrency.
       const key = region === 'us-east-1' ? functionName : `${functionName}@${region}`;

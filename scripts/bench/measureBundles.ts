@@ -35,8 +35,12 @@ const roundMs = (ms: number) => Math.round(ms * 10) / 10;
 function listBundles(distDir: string): Array<{ name: string; file: string }> {
   return readdirSync(distDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => ({ name: entry.name, file: join(distDir, entry.name, 'index.mjs') }))
-    .filter((bundle) => existsSync(bundle.file))
+    .flatMap((entry) => {
+      const file = ['index.cjs', 'index.mjs']
+        .map((name) => join(distDir, entry.name, name))
+        .find((candidate) => existsSync(candidate));
+      return file === undefined ? [] : [{ name: entry.name, file }];
+    })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import pg from 'pg';
 import {
   AuthenticationMethodError,
   PostgresConnectionError,
@@ -80,7 +79,12 @@ function connectFailure(login: PostgresLogin, error: unknown): Error {
 
 /** Connects with `pg`: verified TLS unless told otherwise, bounded connect and statement time. */
 export function createPostgresConnector(options: ConnectOptions): PostgresConnector {
+  // Loaded by the first login, so steps that never log in (createSecret, finishSecret of a single
+  // user) never load the driver.
+  let driver: Promise<{ readonly Client: typeof import('pg').Client }> | undefined;
   return async (login) => {
+    driver ??= import('pg').then((module) => module.default);
+    const pg = await driver;
     // pg asks for the password only once the server has named its method, and this listener hears
     // the method first: a server that wants cleartext (or, for a master, MD5) gets no answer at all.
     let refusedMethod: string | undefined;

@@ -1,7 +1,7 @@
-import { RDSClient } from '@aws-sdk/client-rds';
 import { type Env, optionalString } from '../../config/env.js';
 import type { SecretService } from '../../secrets/SecretStore.js';
 import { createPostgresConnector } from './connectPostgres.js';
+import { createRdsApi } from './createRdsApi.js';
 import type { PostgresTargetDependencies } from './PostgresAccess.js';
 import { loadPostgresConfig } from './PostgresConfig.js';
 import { rdsDatabaseLookup, rdsTopologyCheck } from './rdsTopology.js';
@@ -10,7 +10,9 @@ import { rdsDatabaseLookup, rdsTopologyCheck } from './rdsTopology.js';
 export function createPostgresDependencies(env: Env, store: SecretService): PostgresTargetDependencies {
   const config = loadPostgresConfig(env);
   const rdsEndpoint = optionalString(env, 'AWS_ENDPOINT_URL_RDS') ?? optionalString(env, 'AWS_ENDPOINT_URL');
-  const rds = new RDSClient(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint });
+  const rds = createRdsApi(
+    (sdk) => new sdk.RDSClient(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint }),
+  );
   return {
     config,
     store,

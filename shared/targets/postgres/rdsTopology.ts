@@ -1,10 +1,5 @@
-import {
-  DescribeDBClustersCommand,
-  type DescribeDBClustersCommandOutput,
-  DescribeDBInstancesCommand,
-  type DescribeDBInstancesCommandOutput,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
+import type { DescribeDBClustersCommandOutput, DescribeDBInstancesCommandOutput } from '@aws-sdk/client-rds';
+import type { RdsApi } from './createRdsApi.js';
 
 /*
  * The one module that talks to RDS: how hosts relate (replicas, cluster endpoints), and where the
@@ -23,14 +18,12 @@ const lower = (host: string | undefined) => host?.toLowerCase();
  * Groups of endpoints that reach one database: an instance with its read replicas and source,
  * and an Aurora cluster with its writer, reader and custom endpoints and member instances.
  */
-async function endpointGroups(rds: RDSClient): Promise<Array<Set<string>>> {
+async function endpointGroups(rds: RdsApi): Promise<Array<Set<string>>> {
   const instances = new Map<string, string>();
   const related: Array<[string, string[]]> = [];
   let marker: string | undefined;
   do {
-    const page: DescribeDBInstancesCommandOutput = await rds.send(
-      new DescribeDBInstancesCommand({ Marker: marker }),
-    );
+    const page: DescribeDBInstancesCommandOutput = await rds.describeDBInstances({ Marker: marker });
     for (const db of page.DBInstances ?? []) {
       if (db.DBInstanceIdentifier === undefined) continue;
       const address = lower(db.Endpoint?.Address);
@@ -54,9 +47,7 @@ async function endpointGroups(rds: RDSClient): Promise<Array<Set<string>>> {
   }
   marker = undefined;
   do {
-    const page: DescribeDBClustersCommandOutput = await rds.send(
-      new DescribeDBClustersCommand({ Marker: marker }),
-    );
+    const page: DescribeDBClustersCommandOutput = await rds.describeDBClusters({ Marker: marker });
     for (const cluster of page.DBClusters ?? []) {
       groups.push(
         new Set(
@@ -74,7 +65,7 @@ async function endpointGroups(rds: RDSClient): Promise<Array<Set<string>>> {
   return groups;
 }
 
-export function rdsTopologyCheck(rds: RDSClient): TopologyCheck {
+export function rdsTopologyCheck(rds: RdsApi): TopologyCheck {
   return async (userHost, masterHost) => {
     let groups: Array<Set<string>>;
     try {
@@ -117,19 +108,19 @@ const RDS_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[A-Za-z0-9-]
 const notFound = (error: unknown) =>
   error instanceof Error && /^DB(Instance|Cluster)NotFound(Fault)?$/.test(error.name);
 
-export function rdsDatabaseLookup(rds: RDSClient): DatabaseLookup {
+export function rdsDatabaseLookup(rds: RdsApi): DatabaseLookup {
   return async (resourceArn) => {
     const kind = RDS_ARN.exec(resourceArn)?.[1];
     if (kind === undefined) return undefined;
     try {
       if (kind === 'db') {
-        const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: resourceArn }));
+        const out = await rds.describeDBInstances({ DBInstanceIdentifier: resourceArn });
         const db = out.DBInstances?.[0];
         const host = db?.Endpoint?.Address;
         if (db === undefined || host === undefined) return undefined;
         return { host, port: db.Endpoint?.Port ?? 5432, dbname: db.DBName };
       }
-      const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: resourceArn }));
+      const out = await rds.describeDBClusters({ DBClusterIdentifier: resourceArn });
       const cluster = out.DBClusters?.[0];
       if (cluster?.Endpoint === undefined) return undefined;
       return { host: cluster.Endpoint, port: cluster.Port ?? 5432, dbname: cluster.DatabaseName };

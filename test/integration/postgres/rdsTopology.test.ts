@@ -1,5 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRdsApi } from '../../../shared/targets/postgres/createRdsApi.js';
 import { rdsTopologyCheck } from '../../../shared/targets/postgres/rdsTopology.js';
 import { type RdsServer, startRdsServer } from '../../../testing/rds/startRdsServer.js';
 
@@ -59,7 +60,7 @@ describe('RDS topology check over the RDS API', () => {
     ['billing-1.abc.rds.amazonaws.com', 'orders.abc.rds.amazonaws.com', false],
     ['unknown.example.com', 'orders.abc.rds.amazonaws.com', false],
   ])('%s with %s → %s', async (user, master, together) => {
-    const verdict = await rdsTopologyCheck(client)(user, master);
+    const verdict = await rdsTopologyCheck(createRdsApi(() => client))(user, master);
     expect(verdict.together).toBe(together);
   });
 
@@ -70,7 +71,7 @@ describe('RDS topology check over the RDS API', () => {
       credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
       maxAttempts: 1,
     });
-    const verdict = await rdsTopologyCheck(unreachable)('a.example.com', 'b.example.com');
+    const verdict = await rdsTopologyCheck(createRdsApi(() => unreachable))('a.example.com', 'b.example.com');
     unreachable.destroy();
     expect(verdict.together).toBe(false);
     expect(verdict.reason).toContain('rds:DescribeDBInstances');

@@ -109,6 +109,6 @@ describe('the local Lambda runtime', () => {
 
   it('names the function and the path when no bundle exists', async () => {
     await expect(invoker.invoke('nope', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
-    await expect(invoker.invoke('nope', {})).rejects.toThrow('nope/index.mjs');
+    await expect(invoker.invoke('nope', {})).rejects.toThrow('nope/index.cjs');
   });
 });

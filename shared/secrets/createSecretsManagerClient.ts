@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Env, optionalInteger, optionalUrl } from '../config/env.js';
+import { lambdaCredentials } from './lambdaCredentials.js';
 import { throttlePatientRetry } from './throttlePatientRetry.js';
 
 /**
@@ -35,8 +36,10 @@ export function createSecretsManagerClient(env: Env): SecretsManagerClient {
     max: 10,
     default: 6,
   });
+  const credentials = lambdaCredentials(env);
   return new SecretsManagerClient({
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(credentials === undefined ? {} : { credentials }),
     retryStrategy: throttlePatientRetry(3, throttledAttempts),
     requestHandler: {
       connectionTimeout: Math.min(timeoutMs, 3_000),

@@ -1,4 +1,5 @@
 import { type Env, optionalString } from '../../config/env.js';
+import { lambdaCredentials } from '../../secrets/lambdaCredentials.js';
 import type { SecretService } from '../../secrets/SecretStore.js';
 import { createPostgresConnector } from './connectPostgres.js';
 import { createRdsApi } from './createRdsApi.js';
@@ -10,8 +11,13 @@ import { rdsDatabaseLookup, rdsTopologyCheck } from './rdsTopology.js';
 export function createPostgresDependencies(env: Env, store: SecretService): PostgresTargetDependencies {
   const config = loadPostgresConfig(env);
   const rdsEndpoint = optionalString(env, 'AWS_ENDPOINT_URL_RDS') ?? optionalString(env, 'AWS_ENDPOINT_URL');
+  const credentials = lambdaCredentials(env);
   const rds = createRdsApi(
-    (sdk) => new sdk.RDSClient(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint }),
+    (sdk) =>
+      new sdk.RDSClient({
+        ...(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint }),
+        ...(credentials === undefined ? {} : { credentials }),
+      }),
   );
   return {
     config,

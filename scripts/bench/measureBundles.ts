@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +21,16 @@ export interface Timing {
 
 export interface ColdStartReport {
   baseline: Timing;
-  functions: Array<{ name: string } & Timing & { overheadMs: number; ratio: number }>;
+  functions: Array<
+    { name: string } & Timing & {
+        overheadMs: number;
+        ratio: number;
+        /** The same import without NODE_OPTIONS (so without source maps, when deployed with them). */
+        withoutNodeOptions: { medianMs: number; overheadMs: number };
+        /** Import, then the first invocation up to its first Secrets Manager answer. */
+        firstInvocation: { medianMs: number; overheadMs: number };
+      }
+  >;
 }
 
 /** Nearest-rank percentile, `p` in (0, 1]: the value at index ceil(p * n) - 1 of the sorted samples. */
@@ -51,18 +62,47 @@ export function measureBundleSizes(distDir: string): BundleSize[] {
   });
 }
 
-function importCode(file: string): string {
+function importCode(file: string, invoke: boolean): string {
   const url = JSON.stringify(pathToFileURL(file).href);
+  // A createSecret the stub endpoint answers with ResourceNotFoundException: the step fails at its
+  // first call, after the client resolved its credentials, signed and sent one request.
+  const event = JSON.stringify({
+    Step: 'createSecret',
+    SecretId: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:cold-start-AbCdEf',
+    ClientRequestToken: '00000000-0000-4000-8000-000000000000',
+  });
   // Exit explicitly so handles a bundle leaves open (sockets, timers) are not counted as start-up time.
   return [
     `const { handler } = await import(${url});`,
     `if (typeof handler !== 'function') { console.error('handler export is ' + typeof handler); process.exit(1); }`,
+    ...(invoke ? [`await handler(${event}).catch(() => undefined);`] : []),
     'process.exit(0);',
   ].join('\n');
 }
 
+/** Answers every request as Secrets Manager answers a missing secret. */
+async function startStubEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    request.resume().on('end', () => {
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'not found' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** Wall-clock ms from spawning `node -e code` until the process exits; rejects on a non-zero exit. */
-function timeProcess(node: string, label: string, code: string, env: NodeJS.ProcessEnv): Promise<number> {
+export function timeProcess(
+  node: string,
+  label: string,
+  code: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let stderr = '';
     let elapsedMs = 0;
@@ -100,7 +140,7 @@ function timing(samples: number[]): Timing {
  */
 export async function measureColdStarts(
   distDir: string,
-  options: { runs: number; node?: string; env?: Record<string, string> },
+  options: { runs: number; node?: string; env?: Record<string, string>; nodeOptions?: string },
 ): Promise<ColdStartReport> {
   if (!Number.isInteger(options.runs) || options.runs < 1) {
     throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
@@ -113,32 +153,65 @@ export async function measureColdStarts(
     AWS_SECRET_ACCESS_KEY: 'bench',
     ...options.env,
   };
-  const bundles = listBundles(distDir).map((bundle) => ({ ...bundle, code: importCode(bundle.file) }));
+  const bundles = listBundles(distDir);
   const node = options.node ?? process.execPath;
+  const stub = await startStubEndpoint();
+  // As deployed: the function's NODE_OPTIONS, and in Lambda (its name and credentials set).
+  const deployed: NodeJS.ProcessEnv = {
+    ...env,
+    ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
+    AWS_LAMBDA_FUNCTION_NAME: 'cold-start',
+  };
+  const invoking: NodeJS.ProcessEnv = { ...deployed, AWS_ENDPOINT_URL_SECRETS_MANAGER: stub.url };
   const baseline: number[] = [];
-  const samples = new Map<string, number[]>(bundles.map((bundle) => [bundle.name, []]));
+  const kinds = ['import', 'bare', 'invoke'] as const;
+  const samples = new Map(
+    bundles.map((bundle) => [
+      bundle.name,
+      { import: [] as number[], bare: [] as number[], invoke: [] as number[] },
+    ]),
+  );
 
-  // Sequential and interleaved, so load on the machine hits baseline and bundles alike.
-  for (let run = 0; run < options.runs; run++) {
-    baseline.push(await timeProcess(node, 'baseline', '', env));
-    for (const bundle of bundles) {
-      samples
-        .get(bundle.name)
-        ?.push(await timeProcess(node, `bundle ${bundle.name} (${bundle.file})`, bundle.code, env));
+  try {
+    // Sequential and interleaved, so load on the machine hits baseline and bundles alike.
+    for (let run = 0; run < options.runs; run++) {
+      baseline.push(await timeProcess(node, 'baseline', '', env));
+      for (const bundle of bundles) {
+        const label = `bundle ${bundle.name} (${bundle.file})`;
+        const sample = samples.get(bundle.name);
+        for (const kind of kinds) {
+          sample?.[kind].push(
+            await timeProcess(
+              node,
+              label,
+              importCode(bundle.file, kind === 'invoke'),
+              kind === 'import' ? deployed : kind === 'bare' ? { ...deployed, NODE_OPTIONS: '' } : invoking,
+            ),
+          );
+        }
+      }
     }
+  } finally {
+    await stub.close();
   }
 
   const baselineMedian = percentile(baseline, 0.5);
+  const over = (runs: number[]) => {
+    const median = percentile(runs, 0.5);
+    return { medianMs: roundMs(median), overheadMs: roundMs(median - baselineMedian) };
+  };
   return {
     baseline: timing(baseline),
     functions: bundles.map(({ name }) => {
-      const runs = samples.get(name) ?? [];
-      const median = percentile(runs, 0.5);
+      const runs = samples.get(name) ?? { import: [], bare: [], invoke: [] };
+      const median = percentile(runs.import, 0.5);
       return {
         name,
-        ...timing(runs),
+        ...timing(runs.import),
         overheadMs: roundMs(median - baselineMedian),
         ratio: Math.round((median / baselineMedian) * 100) / 100,
+        withoutNodeOptions: over(runs.bare),
+        firstInvocation: over(runs.invoke),
       };
     }),
   };

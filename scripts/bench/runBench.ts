@@ -18,7 +18,7 @@
  * Cold starts are timed on the production runtime's Node when it is installed (resolveBenchNode.ts);
  * BENCH_NODE=/path/to/node picks another.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,7 @@ import { createFleetSecrets } from './createFleetSecrets.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
 import { measureFleetUnderQuotas } from './fleetUnderQuotas.js';
 import { measureBundleSizes, measureColdStarts } from './measureBundles.js';
+import { measureImportBreakdown } from './measureImportBreakdown.js';
 import { functionFor, measureRotationLatency } from './measureRotationLatency.js';
 import { resolveBenchNode } from './resolveBenchNode.js';
 import { startLatencyProxy } from './startLatencyProxy.js';
@@ -99,10 +100,19 @@ if (coldStartNode.source === 'this process') {
     '  not the production runtime: bash scripts/ci/install-lambda-node.sh installs it, BENCH_NODE picks a node',
   );
 }
+// The NODE_OPTIONS template.yaml deploys the functions with.
+const nodeOptions = /^\s+NODE_OPTIONS:\s*(.+?)\s*$/m.exec(readFileSync('template.yaml', 'utf8'))?.[1];
 const bundles = measureBundleSizes('dist');
 const coldStarts = await measureColdStarts('dist', {
   runs: Number(values['cold-starts']),
   node: coldStartNode.path,
+  ...(nodeOptions === undefined ? {} : { nodeOptions }),
+});
+say('import cost of each part of the bundles…');
+const breakdown = await measureImportBreakdown({
+  runs: Number(values['cold-starts']),
+  node: coldStartNode.path,
+  nodeOptions,
 });
 
 const log: string[] = [];
@@ -243,6 +253,8 @@ try {
     bundles,
     coldStarts: {
       node: { version: coldStartNode.version, source: coldStartNode.source },
+      nodeOptions: nodeOptions ?? '',
+      importBreakdown: breakdown.modules,
       baseline: { medianMs: coldStarts.baseline.medianMs, p95Ms: coldStarts.baseline.p95Ms },
       functions: coldStarts.functions.map(({ samples: _s, ...f }) => f),
     },
@@ -272,15 +284,24 @@ try {
   }
   out.push(
     '',
-    '| function | bundle KB (gzip) | cold start ms (over empty node) | peak MB |',
-    '| --- | --- | --- | --- |',
+    `| function | bundle KB (gzip) | cold start ms, NODE_OPTIONS=${nodeOptions ?? ''} (over empty node) | without NODE_OPTIONS | to the first call's answer | peak MB |`,
+    '| --- | --- | --- | --- | --- | --- |',
   );
   for (const l of latency) {
     const b = bundles.find((x) => x.name === l.function);
     const c = coldStarts.functions.find((x) => x.name === l.function);
     out.push(
-      `| ${l.function} | ${round((b?.bytes ?? 0) / 1024)} (${round((b?.gzipBytes ?? 0) / 1024)}) | ${c?.medianMs} (+${round(c?.overheadMs ?? 0)}) | ${l.orders['read-ahead'].peakMemoryMb} |`,
+      `| ${l.function} | ${round((b?.bytes ?? 0) / 1024)} (${round((b?.gzipBytes ?? 0) / 1024)}) | ${c?.medianMs} (+${round(c?.overheadMs ?? 0)}) | ` +
+        `+${round(c?.withoutNodeOptions.overheadMs ?? 0)} | +${round(c?.firstInvocation.overheadMs ?? 0)} | ${l.orders['read-ahead'].peakMemoryMb} |`,
     );
+  }
+  out.push(
+    '',
+    '| part of the bundles, alone | loaded at | KB | import ms over empty node |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const m of breakdown.modules) {
+    out.push(`| ${m.module} | ${m.loaded} | ${round(m.bytes / 1024)} | +${m.overheadMs} |`);
   }
   out.push(
     '',

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DimensionSetMetrics } from './DimensionSetMetrics.js';
 import { errorClassOf } from './errorClassOf.js';
 import { isSecretsManagerThrottle } from './isSecretsManagerThrottle.js';
 import {
@@ -22,7 +22,7 @@ export interface RotationMetricsOptions {
   /** Receives Powertools' warnings and the note that metrics could not be written. */
   readonly logger: Logger;
   /** Where the records go; tests pass one that fails. */
-  readonly metrics?: Metrics;
+  readonly metrics?: DimensionSetMetrics;
 }
 
 /**
@@ -47,18 +47,20 @@ interface StepRecord {
 export function createRotationMetrics(options: RotationMetricsOptions): RotationMetrics {
   const { functionName, serviceName, logger } = options;
   const metrics =
-    options.metrics ?? new Metrics({ namespace: options.namespace, serviceName, logger: options.logger });
+    options.metrics ??
+    new DimensionSetMetrics({ namespace: options.namespace, serviceName, logger: options.logger });
   // `function` names what Powertools' default `service` dimension would: one of them is enough.
   metrics.clearDefaultDimensions();
   const rotationStarts = new Map<string, number>();
 
   const add = (metric: (typeof METRICS)[keyof typeof METRICS], value: number) =>
     metrics.addMetric(metric.name, metric.unit, value);
+  // The sets share dimensions, so they are not added one by one (Powertools would log a WARN for
+  // each dimension that two sets share): see DimensionSetMetrics.
   const publish = (dimensionSets: ReadonlyArray<Record<string, string>>, addMetrics: () => void) => {
-    for (const set of dimensionSets) metrics.addDimensions(set);
     addMetrics();
     metrics.addMetadata('service', serviceName);
-    metrics.publishStoredMetrics();
+    metrics.publishWithDimensionSets(dimensionSets);
   };
 
   return {

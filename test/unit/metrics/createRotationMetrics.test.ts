@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createRotationMetrics,
   MAX_TRACKED_ROTATIONS,
 } from '../../../shared/metrics/createRotationMetrics.js';
+import { DimensionSetMetrics } from '../../../shared/metrics/DimensionSetMetrics.js';
 import {
   KNOWN_AWS_ERROR_NAMES,
   PROJECT_ERROR_CLASSES,
@@ -47,7 +47,7 @@ function awsError(name: string): Error {
  * One secret with a pending rotation, and rotation handlers over it: each `container()` is a warm
  * Lambda container of its own (its own metrics, so its own memory of rotation starts).
  */
-function fixture(options: { readonly metrics?: Metrics } = {}) {
+function fixture(options: { readonly metrics?: DimensionSetMetrics } = {}) {
   const store = new InMemorySecretStore()
     .addVersion(SEED_VERSION, JSON.stringify({ username: 'app', password: INITIAL_PASSWORD }), ['AWSCURRENT'])
     .addVersion(TOKEN, undefined, ['AWSPENDING']);
@@ -348,9 +348,61 @@ describe('what the records carry', () => {
   });
 });
 
+describe('what the function logs', () => {
+  /** The Powertools log lines (JSON with a `level`) among the output; EMF records have none. */
+  const logLines = () =>
+    output
+      .text()
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const parsed = JSON.parse(line) as Record<string, unknown>;
+          return typeof parsed['level'] === 'string' ? [parsed] : [];
+        } catch {
+          return [];
+        }
+      });
+
+  it('writes a successful and a failed step without a warning, under exactly the documented dimension sets', async () => {
+    const { store, handler, event } = fixture();
+    for (const step of ROTATION_STEPS) await handler(event(step));
+    store.failNext('describe');
+
+    await expect(handler(event('createSecret'))).rejects.toThrow(SecretsManagerCallError);
+
+    // The capture sees the logger: the failure's own line is there.
+    expect(logLines().map((line) => [line['level'], line['message']])).toContainEqual([
+      'ERROR',
+      'Step failed',
+    ]);
+    expect(logLines().filter((line) => line['level'] === 'WARN')).toEqual([]);
+    expect(output.text()).not.toMatch(/EMF key|dimension set|already been added|won't be added/);
+    expect(stepRecords().map((r) => directiveOf(r)?.Dimensions)).toEqual([
+      ...ROTATION_STEPS.map(() => STEP_DIMENSION_SETS.success),
+      STEP_DIMENSION_SETS.failure,
+    ]);
+    expect(stepRecords().at(-1)).toMatchObject({
+      [DIMENSIONS.function]: FUNCTION_NAME,
+      [DIMENSIONS.step]: 'createSecret',
+      [DIMENSIONS.outcome]: 'failure',
+      [DIMENSIONS.errorClass]: 'SecretsManagerCallError',
+    });
+    expect(rotationRecords().map((r) => directiveOf(r)?.Dimensions)).toEqual([ROTATION_DIMENSION_SETS]);
+  });
+
+  it('writes an event that is not a rotation event without a warning either', async () => {
+    const { handler } = fixture();
+
+    await expect(handler({ Step: 'dropTables' })).rejects.toThrow('Invalid rotation event');
+
+    expect(logLines().filter((line) => line['level'] === 'WARN')).toEqual([]);
+    expect(stepRecords().map((r) => directiveOf(r)?.Dimensions)).toEqual([STEP_DIMENSION_SETS.failure]);
+  });
+});
+
 describe('a metrics sink that fails', () => {
   const failingSink = () => {
-    const metrics = new Metrics({ namespace: NAMESPACE });
+    const metrics = new DimensionSetMetrics({ namespace: NAMESPACE });
     const publish = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
       throw new Error('stdout is gone');
     });

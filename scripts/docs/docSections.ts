@@ -6,6 +6,8 @@ import {
   benchCallsSection,
   benchFleetSection,
   benchFunctionsSection,
+  benchImportSection,
+  benchRotationSection,
   benchTargetsSection,
   deploySizingSection,
 } from './benchTables.js';
@@ -46,6 +48,8 @@ export interface DocSection {
 /** Each generated section by the name its marker gives (`<!-- generated:<name> -->`). */
 export const DOC_SECTIONS: Readonly<Record<string, DocSection>> = {
   'bench-functions': { source: DATA_FILES.bench, render: (data) => benchFunctionsSection(data.bench) },
+  'bench-rotation': { source: DATA_FILES.bench, render: (data) => benchRotationSection(data.bench) },
+  'bench-imports': { source: DATA_FILES.bench, render: (data) => benchImportSection(data.bench) },
   'bench-fleet': { source: DATA_FILES.bench, render: (data) => benchFleetSection(data.bench) },
   'bench-calls': { source: DATA_FILES.bench, render: (data) => benchCallsSection(data.bench) },
   'bench-targets': { source: DATA_FILES.bench, render: (data) => benchTargetsSection(data.bench) },
@@ -81,6 +85,7 @@ export function loadDocData(root: string): DocData {
       'machine',
       'bundles',
       'coldStarts',
+      'secretsManagerLatencyMs',
       'latency',
       'fleet',
     ]),

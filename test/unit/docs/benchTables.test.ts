@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderFigures } from '../../../scripts/bench/measureRotationLatency.js';
 import {
   type BenchResults,
   benchCallsSection,
   benchFleetSection,
   benchFunctionsSection,
+  benchImportSection,
+  benchRotationSection,
   benchTargetsSection,
   deploySizingSection,
 } from '../../../scripts/docs/benchTables.js';
@@ -15,53 +18,113 @@ const steps = (ms: number) => ({
   finishSecret: { p50: ms, p95: ms + 8 },
 });
 
+const CALLS = { DescribeSecret: 4, GetSecretValue: 4, PutSecretValue: 1, UpdateSecretVersionStage: 1 };
+
+const figures = (overrides: Partial<OrderFigures>): OrderFigures => ({
+  totalMs: { p50: 129, p95: 130 },
+  steps: steps(30),
+  secretsManagerCalls: 10,
+  sequentialRoundTrips: 6,
+  secretsManagerCallsByOperation: CALLS,
+  tlsHandshakes: 0,
+  logins: 0,
+  failedLogins: 0,
+  sqlStatements: 0,
+  peakMemoryMb: 75,
+  ...overrides,
+});
+
 const RESULTS: BenchResults = {
-  measuredAt: '2026-11-25T20:10:19.454Z',
+  measuredAt: '2026-11-30T03:01:02.146Z',
   machine: { node: '20.20.2', cpus: 2, cpuModel: 'AMD EPYC' },
   bundles: [
-    { name: 'postgres-single-user', bytes: 536644, gzipBytes: 157085 },
-    { name: 'random-value', bytes: 339751, gzipBytes: 107497 },
+    { name: 'postgres-single-user', bytes: 568286, gzipBytes: 170360 },
+    { name: 'random-value', bytes: 360285, gzipBytes: 113856 },
   ],
   coldStarts: {
-    node: { version: 'v24.22.3', source: 'the pinned runtime' },
-    baseline: { medianMs: 62.7, p95Ms: 68 },
+    node: { version: 'v24.22.3', source: 'pinned runtime' },
+    nodeOptions: '--enable-source-maps',
+    importBreakdown: [
+      {
+        module: '@aws-sdk/client-secrets-manager',
+        loaded: 'cold start',
+        bytes: 305661,
+        medianMs: 69.9,
+        overheadMs: 40.6,
+      },
+      {
+        module: 'pg',
+        loaded: 'first login (Postgres functions)',
+        bytes: 86477,
+        medianMs: 42.5,
+        overheadMs: 13.3,
+      },
+    ],
+    baseline: { medianMs: 31.3, p95Ms: 37.3 },
     functions: [
-      { name: 'postgres-single-user', medianMs: 200, p95Ms: 207.8, overheadMs: 137.3, ratio: 3.19 },
-      { name: 'random-value', medianMs: 143.8, p95Ms: 152.4, overheadMs: 81.1, ratio: 2.3 },
+      {
+        name: 'postgres-single-user',
+        medianMs: 86.5,
+        p95Ms: 90.1,
+        overheadMs: 55.2,
+        ratio: 2.77,
+        withoutNodeOptions: { medianMs: 82.6, overheadMs: 51.3 },
+        firstInvocation: { medianMs: 203.8, overheadMs: 172.5 },
+      },
+      {
+        name: 'random-value',
+        medianMs: 77.4,
+        p95Ms: 91.8,
+        overheadMs: 46.2,
+        ratio: 2.48,
+        withoutNodeOptions: { medianMs: 78.8, overheadMs: 47.5 },
+        firstInvocation: { medianMs: 178.8, overheadMs: 147.5 },
+      },
     ],
   },
+  secretsManagerLatencyMs: 15,
   latency: [
     {
       function: 'random-value',
-      peakMemoryMb: 84,
       rotations: 50,
-      totalMs: { p50: 22, p95: 37 },
-      steps: steps(4),
-      secretsManagerCallsPerRotation: 10,
-      secretsManagerCalls: {
-        DescribeSecret: 4,
-        GetSecretValue: 4,
-        PutSecretValue: 1,
-        UpdateSecretVersionStage: 1,
+      ratio: 0.64,
+      orders: {
+        'read-ahead': figures({}),
+        sequential: figures({
+          totalMs: { p50: 203, p95: 209 },
+          steps: steps(40),
+          sequentialRoundTrips: 10,
+          peakMemoryMb: 80,
+        }),
       },
-      sqlStatementsPerRotation: 0,
-      dbConnectionsPerRotation: 0,
     },
     {
       function: 'postgres-single-user',
-      peakMemoryMb: 104,
       rotations: 50,
-      totalMs: { p50: 111, p95: 126 },
-      steps: steps(50),
-      secretsManagerCallsPerRotation: 11,
-      secretsManagerCalls: {
-        DescribeSecret: 4,
-        GetSecretValue: 5,
-        PutSecretValue: 1,
-        UpdateSecretVersionStage: 1,
+      ratio: 0.67,
+      orders: {
+        'read-ahead': figures({
+          totalMs: { p50: 164, p95: 171 },
+          secretsManagerCalls: 13,
+          secretsManagerCallsByOperation: { ...CALLS, DescribeSecret: 5, GetSecretValue: 6 },
+          tlsHandshakes: 3,
+          logins: 3,
+          failedLogins: 1,
+          sqlStatements: 3,
+          peakMemoryMb: 86,
+        }),
+        sequential: figures({
+          totalMs: { p50: 245, p95: 260 },
+          steps: steps(60),
+          secretsManagerCalls: 11,
+          sequentialRoundTrips: 11,
+          secretsManagerCallsByOperation: { ...CALLS, GetSecretValue: 5 },
+          tlsHandshakes: 2,
+          logins: 2,
+          sqlStatements: 3,
+          peakMemoryMb: 90,
+        }),
       },
-      sqlStatementsPerRotation: 3,
-      dbConnectionsPerRotation: 2,
     },
   ],
   fleet: {
@@ -92,44 +155,199 @@ const rows = (markdown: string) =>
   markdown
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
-    .map((line) => line.slice(2, -2).split(' | '));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
 
-describe('the benchmark sections', () => {
-  it('shows each function with bundle, cold start, latency per step, calls, database work and memory', () => {
+/** The targets table's rows as [measured, verdict], by the target's first words. */
+const targets = (results: BenchResults) =>
+  Object.fromEntries(
+    rows(benchTargetsSection(results))
+      .slice(1)
+      .map(([target = '', measured, verdict]) => [
+        target.split(' ').slice(0, 2).join(' '),
+        [measured, verdict],
+      ]),
+  );
+
+/** RESULTS with each function's figures changed. */
+const withLatency = (
+  change: (run: BenchResults['latency'][number]) => Partial<BenchResults['latency'][number]>,
+) => ({
+  ...RESULTS,
+  latency: RESULTS.latency.map((run) => ({ ...run, ...change(run) })),
+});
+
+describe('the per-function section', () => {
+  it('shows bundle, cold start as deployed, without NODE_OPTIONS, up to the first answer, and peak memory', () => {
     const section = benchFunctionsSection(RESULTS);
 
+    expect(rows(section)[0]?.[2]).toBe(
+      'cold start with NODE_OPTIONS=`--enable-source-maps`, median / p95 (over empty Node)',
+    );
     expect(rows(section)[1]).toEqual([
       'random-value',
-      '332 KB (105 KB)',
-      '143.8 / 152.4 ms (+81 ms, ×2.3)',
-      '22 / 37 ms',
-      '4 / 9',
-      '4 / 10',
-      '4 / 11',
-      '4 / 12',
-      '10',
-      '0 / 0',
-      '84 MB',
+      '352 KB (111 KB)',
+      '77.4 / 91.8 ms (+46 ms)',
+      '78.8 ms (+48 ms)',
+      '178.8 ms (+148 ms)',
+      '80 MB',
     ]);
     expect(section).toContain(
-      'Measured 2026-11-25 on 2 CPUs (AMD EPYC), rotations on Node v20.20.2, cold starts on Node v24.22.3.',
+      'Measured 2026-11-30 on 2 CPUs (AMD EPYC): cold starts on Node v24.22.3 (pinned runtime), rotations on Node v20.20.2.',
     );
-    expect(section).toContain('An empty Node process starts in 62.7 ms (median; p95 68 ms)');
-    expect(section).toContain('Rotations: 50 per function');
+    expect(section).toContain('An empty Node process starts in 31.3 ms (median; p95 37.3 ms)');
   });
 
-  it('says cold starts ran on the machine Node when the file does not record another', () => {
-    const { node: _node, ...coldStarts } = RESULTS.coldStarts;
+  it('says when the functions are deployed without NODE_OPTIONS, and signs an import faster than empty Node', () => {
+    const section = benchFunctionsSection({
+      ...RESULTS,
+      coldStarts: {
+        ...RESULTS.coldStarts,
+        nodeOptions: '',
+        functions: RESULTS.coldStarts.functions.map((f) => ({
+          ...f,
+          withoutNodeOptions: { medianMs: 29, overheadMs: -2.3 },
+        })),
+      },
+    });
 
-    expect(benchFunctionsSection({ ...RESULTS, coldStarts })).toContain('cold starts on Node v20.20.2.');
+    expect(rows(section)[0]?.[2]).toBe('cold start with no NODE_OPTIONS, median / p95 (over empty Node)');
+    expect(rows(section)[1]?.[3]).toBe('29 ms (-2 ms)');
   });
 
-  it('names the function whose bundle is missing rather than rendering a hole', () => {
+  it('names the function whose bundle or cold start is missing rather than rendering a hole', () => {
     expect(() => benchFunctionsSection({ ...RESULTS, bundles: [] })).toThrow(
       'bench/results.json: no bundle for random-value',
     );
+    expect(() =>
+      benchFunctionsSection({ ...RESULTS, coldStarts: { ...RESULTS.coldStarts, functions: [] } }),
+    ).toThrow('bench/results.json: no cold start for random-value');
+  });
+});
+
+describe('the rotation section', () => {
+  it('shows each function in both call orders with its steps, round trips, calls, database work and ratio', () => {
+    const table = rows(benchRotationSection(RESULTS));
+
+    expect(table.slice(1)).toEqual([
+      [
+        'random-value',
+        'read-ahead',
+        '129 / 130 ms',
+        '30 / 35',
+        '30 / 36',
+        '30 / 37',
+        '30 / 38',
+        '6',
+        '10',
+        '0',
+        '0 (0)',
+        '0',
+        '0.64',
+      ],
+      [
+        'random-value',
+        'sequential',
+        '203 / 209 ms',
+        '40 / 45',
+        '40 / 46',
+        '40 / 47',
+        '40 / 48',
+        '10',
+        '10',
+        '0',
+        '0 (0)',
+        '0',
+        '',
+      ],
+      [
+        'postgres-single-user',
+        'read-ahead',
+        '164 / 171 ms',
+        '30 / 35',
+        '30 / 36',
+        '30 / 37',
+        '30 / 38',
+        '6',
+        '13',
+        '3',
+        '3 (1)',
+        '3',
+        '0.67',
+      ],
+      [
+        'postgres-single-user',
+        'sequential',
+        '245 / 260 ms',
+        '60 / 65',
+        '60 / 66',
+        '60 / 67',
+        '60 / 68',
+        '11',
+        '11',
+        '2',
+        '2 (0)',
+        '3',
+        '',
+      ],
+    ]);
   });
 
+  it('states the latency added to every Secrets Manager call, or that none was', () => {
+    expect(benchRotationSection(RESULTS)).toContain(
+      'Every Secrets Manager call of the functions held back 15 ms; 50 rotations per function and call order',
+    );
+    expect(benchRotationSection({ ...RESULTS, secretsManagerLatencyMs: 0 })).toContain(
+      'Secrets Manager calls answered by the local stack with no added latency',
+    );
+  });
+
+  it('shows a dash for a step that was not timed', () => {
+    const { finishSecret: _f, ...threeSteps } = steps(30);
+    const section = benchRotationSection(
+      withLatency((run) => ({ orders: { ...run.orders, 'read-ahead': figures({ steps: threeSteps }) } })),
+    );
+
+    expect(rows(section)[1]?.[6]).toBe('–');
+  });
+});
+
+describe('the calls and import sections', () => {
+  it('breaks the default order calls down by operation, with the sequential order total beside', () => {
+    expect(rows(benchCallsSection(RESULTS))).toEqual([
+      [
+        'function',
+        '`DescribeSecret`',
+        '`GetSecretValue`',
+        '`PutSecretValue`',
+        '`UpdateSecretVersionStage`',
+        'total',
+        'total, sequential',
+      ],
+      ['random-value', '4', '4', '1', '1', '10', '10'],
+      ['postgres-single-user', '5', '6', '1', '1', '13', '11'],
+    ]);
+  });
+
+  it('shows what each part costs to import alone and says the costs overlap', () => {
+    const section = benchImportSection(RESULTS);
+
+    expect(rows(section).slice(1)).toEqual([
+      ['`@aws-sdk/client-secrets-manager`', 'cold start', '298 KB', '69.9 ms (+41 ms)'],
+      ['`pg`', 'first login (Postgres functions)', '84 KB', '42.5 ms (+13 ms)'],
+    ]);
+    expect(section).toContain(
+      'with NODE_OPTIONS=`--enable-source-maps`, against an empty Node process (31.3 ms)',
+    );
+    expect(section).toContain('so their costs overlap');
+  });
+});
+
+describe('the fleet section', () => {
   it('shows the fleet runs in seconds with thousands grouped', () => {
     const section = benchFleetSection(RESULTS);
 
@@ -139,49 +357,118 @@ describe('the benchmark sections', () => {
       ['1,000', '98.7 s', '10.1', '0', '6', '137 MB'],
     ]);
   });
+});
 
-  it('breaks Secrets Manager calls down by operation', () => {
-    expect(rows(benchCallsSection(RESULTS))).toEqual([
-      [
-        'function',
-        '`DescribeSecret`',
-        '`GetSecretValue`',
-        '`PutSecretValue`',
-        '`UpdateSecretVersionStage`',
-        'total',
+describe('the targets', () => {
+  it('lists the current targets, each judged from the figures', () => {
+    const table = rows(benchTargetsSection(RESULTS));
+
+    expect(table.slice(1).map((row) => row[0])).toEqual([
+      'at most 6 sequential Secrets Manager round trips per rotation, every function',
+      "rotation ≤ 50 % of the sequential call order's time with +15 ms per call, every function",
+      'cold start ≤ 40 ms over an empty Node process, with the deployed NODE_OPTIONS',
+      '1,000 secrets in under 60 s',
+    ]);
+    expect(targets(RESULTS)).toEqual({
+      'at most': ['random-value 6, postgres-single-user 6', 'met'],
+      'rotation ≤': [
+        'random-value 0.64, postgres-single-user 0.67',
+        'not met by any function: six round trips of ~17 ms each are the floor of the call order ' +
+          '(two in createSecret: read then write; two in finishSecret: DescribeSecret then the move), ' +
+          'and the database logins cannot start before the values are read',
       ],
-      ['random-value', '4', '4', '1', '1', '10'],
-      ['postgres-single-user', '4', '5', '1', '1', '11'],
+      'cold start': [
+        '46 to 55 ms with NODE_OPTIONS=`--enable-source-maps`',
+        'not met: the Secrets Manager client alone costs +41 ms to import',
+      ],
+      '1,000 secrets': [
+        '98.7 s with a reserved concurrency of 10',
+        'not met: on this 2-CPU machine the run is CPU-bound, every rotation doing TLS handshakes and SCRAM on both sides',
+      ],
+    });
+  });
+
+  it('names the function over the round-trip limit', () => {
+    const over = withLatency((run) =>
+      run.function === 'postgres-single-user'
+        ? { orders: { ...run.orders, 'read-ahead': figures({ sequentialRoundTrips: 7 }) } }
+        : {},
+    );
+
+    expect(targets(over)['at most']).toEqual([
+      'random-value 6, postgres-single-user 7',
+      'not met by postgres-single-user',
     ]);
   });
 
-  it('judges each target from the figures, with the reason when one is missed', () => {
-    const verdicts = rows(benchTargetsSection(RESULTS)).slice(1);
+  it('meets the ratio target only when every function is at or under half, and names those over', () => {
+    const half = withLatency(() => ({ ratio: 0.5 }));
+    const one = withLatency((run) => ({ ratio: run.function === 'random-value' ? 0.5 : 0.51 }));
 
-    expect(verdicts.map((row) => [row[1], row[2]?.split(':')[0]])).toEqual([
-      ['postgres-single-user 111 ms', 'met'],
-      ['81 to 137 ms', 'not met'],
-      ['random-value 10, postgres-single-user 11', 'met by random-value only'],
-      ['98.7 s with a reserved concurrency of 10', 'not met'],
-    ]);
-    expect(verdicts[3]?.[2]).toContain('on this 2-CPU machine the run is CPU-bound');
+    expect(targets(half)['rotation ≤']?.[1]).toBe('met');
+    expect(targets(one)['rotation ≤']?.[1]).toMatch(/^not met by postgres-single-user: six round trips/);
   });
 
-  it('meets the fleet target once the run is fast enough, and says when it was not run', () => {
-    const fast = {
+  it('does not judge the ratio from a run with another added latency', () => {
+    const fast = { ...withLatency(() => ({ ratio: 0.4 })), secretsManagerLatencyMs: 0 };
+
+    expect(targets(fast)['rotation ≤']).toEqual([
+      'random-value 0.4, postgres-single-user 0.4 (with +0 ms per call)',
+      'not measured: this run added 0 ms per call',
+    ]);
+  });
+
+  it('meets the cold-start target at 40 ms over empty Node, and needs the client breakdown only to say why not', () => {
+    const at = (overheadMs: number, importBreakdown = RESULTS.coldStarts.importBreakdown) => ({
       ...RESULTS,
-      fleet: { reservedConcurrency: 10, runs: [{ ...RESULTS.fleet.runs[1], totalMs: 59_000 }] },
-    };
-    const small = { ...RESULTS, fleet: { reservedConcurrency: 10, runs: [RESULTS.fleet.runs[0]] } };
+      coldStarts: {
+        ...RESULTS.coldStarts,
+        importBreakdown,
+        functions: RESULTS.coldStarts.functions.map((f) => ({ ...f, overheadMs })),
+      },
+    });
 
-    expect(rows(benchTargetsSection(fast as BenchResults))[4]?.[2]).toBe('met');
-    expect(rows(benchTargetsSection(small as BenchResults))[4]?.[1]).toBe('not measured in this run');
+    expect(targets(at(40, []))['cold start']).toEqual([
+      '40 ms with NODE_OPTIONS=`--enable-source-maps`',
+      'met',
+    ]);
+    expect(targets(at(40.4))['cold start']?.[1]).toBe(
+      'not met: the Secrets Manager client alone costs +41 ms to import',
+    );
+    expect(() => benchTargetsSection(at(41, []))).toThrow(
+      'bench/results.json: no import breakdown for @aws-sdk/client-secrets-manager',
+    );
   });
 
-  it('sizes the functions from the largest memory and the slowest step of the run', () => {
+  it('meets the fleet target once the run is fast enough and error-free, and says when it was not run', () => {
+    const fleet = (runs: BenchResults['fleet']['runs']) => ({
+      ...RESULTS,
+      fleet: { reservedConcurrency: 10, runs },
+    });
+    const fast = {
+      secrets: 1000,
+      totalMs: 59_000,
+      rotationsPerSecond: 17,
+      errors: 0,
+      peakDbConnections: 6,
+      peakFunctionMemoryMb: 137,
+    };
+
+    expect(targets(fleet([fast]))['1,000 secrets']?.[1]).toBe('met');
+    expect(targets(fleet([{ ...fast, errors: 1 }]))['1,000 secrets']?.[1]).toMatch(/^not met/);
+    expect(targets(fleet(RESULTS.fleet.runs.filter((run) => run.secrets < 1000)))['1,000 secrets']).toEqual([
+      'not measured in this run',
+      '–',
+    ]);
+  });
+});
+
+describe('the sizing sentence', () => {
+  it('sizes the functions from the largest memory and the slowest step of either call order', () => {
     expect(deploySizingSection(RESULTS)).toBe(
-      'In the latest `npm run bench` (2026-11-25, [benchmarks](benchmarks.md)) peak RSS was 137 MB at most, ' +
-        'even in the 1,000-secret fleet, and the slowest step took 58 ms at p95.',
+      'In the latest `npm run bench` (2026-11-30, [benchmarks](benchmarks.md)) peak RSS was 137 MB at most, ' +
+        'even in the 1,000-secret fleet, and the slowest step took 68 ms at p95 ' +
+        'with 15 ms added to every Secrets Manager call, in either call order.',
     );
   });
 });

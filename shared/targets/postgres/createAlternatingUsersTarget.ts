@@ -54,6 +54,34 @@ export function createAlternatingUsersTarget(
     return arn;
   };
 
+  // Only with an overlap to end: without one, finishSecret has nothing to do here and reads nothing.
+  const ttl = deps.config.previousLoginTtlSeconds;
+  const afterFinish: NonNullable<RotationTarget<PostgresSecret>['afterFinish']> = async (values, context) => {
+    const current = await values.current();
+    const previous = await values.previous();
+    if (previous === undefined || previous.username === current.username) return;
+    if (previous.username !== partnerOf(current.username)) {
+      context.logger.warn('AWSPREVIOUS is not the partner login of AWSCURRENT; its expiry is left alone', {
+        username: previous.username,
+      });
+      return;
+    }
+    const until = new Date(Date.now() + ttl * 1000);
+    const master = await access.master(masterArnOf(current, current), context.logger);
+    await access.bind(current, master, context.logger);
+    // AWSCURRENT just passed testSecret; proving it again keeps the rule "no master action without a
+    // working login" true however this step is reached.
+    await access.prove([['AWSCURRENT', async () => current]], current, () => undefined, context.logger);
+    await access.run(master.login, async (session) => {
+      await access.guard(session, master, [previous.username]);
+      await expireLogin(session, previous.username, until);
+    });
+    context.logger.info('The AWSPREVIOUS login stops working after the overlap', {
+      username: previous.username,
+      validUntil: until.toISOString(),
+    });
+  };
+
   return {
     name: 'postgres-alternating-users',
     parse: parsePostgresSecret,
@@ -150,32 +178,7 @@ export function createAlternatingUsersTarget(
         if (drift.missing.length > 0) throw new CloneDriftError(clone, drift.missing);
       });
     },
-    async afterFinish(values, context) {
-      const ttl = deps.config.previousLoginTtlSeconds;
-      if (ttl === 0) return;
-      const current = await values.current();
-      const previous = await values.previous();
-      if (previous === undefined || previous.username === current.username) return;
-      if (previous.username !== partnerOf(current.username)) {
-        context.logger.warn('AWSPREVIOUS is not the partner login of AWSCURRENT; its expiry is left alone', {
-          username: previous.username,
-        });
-        return;
-      }
-      const until = new Date(Date.now() + ttl * 1000);
-      const master = await access.master(masterArnOf(current, current), context.logger);
-      await access.bind(current, master, context.logger);
-      // AWSCURRENT just passed testSecret; proving it again keeps the rule "no master action without a
-      // working login" true however this step is reached.
-      await access.prove([['AWSCURRENT', async () => current]], current, () => undefined, context.logger);
-      await access.run(master.login, async (session) => {
-        await access.guard(session, master, [previous.username]);
-        await expireLogin(session, previous.username, until);
-      });
-      context.logger.info('The AWSPREVIOUS login stops working after the overlap', {
-        username: previous.username,
-        validUntil: until.toISOString(),
-      });
-    },
+
+    ...(ttl > 0 ? { afterFinish } : {}),
   };
 }

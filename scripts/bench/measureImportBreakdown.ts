@@ -114,3 +114,79 @@ export async function measureImportBreakdown(options: {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+export interface FormatComparison {
+  readonly function: string;
+  /** The deployed CommonJS bundle. */
+  readonly commonJs: { readonly medianMs: number; readonly overheadMs: number };
+  /** The same function bundled as an ES module (built here for the comparison only). */
+  readonly esModule: { readonly medianMs: number; readonly overheadMs: number };
+}
+
+/**
+ * Each function's deployed CommonJS bundle against the same function bundled as an ES module,
+ * imported alternately with the deployed NODE_OPTIONS: what the module format costs at a cold start.
+ */
+export async function measureModuleFormats(options: {
+  readonly runs: number;
+  readonly node: string;
+  readonly nodeOptions: string | undefined;
+  readonly functions: ReadonlyArray<{ readonly name: string; readonly file: string }>;
+}): Promise<FormatComparison[]> {
+  const work = mkdtempSync(join(tmpdir(), 'module-formats-'));
+  try {
+    const esm = await Promise.all(
+      options.functions.map(async ({ name }) => {
+        const outfile = join(work, name, 'index.mjs');
+        await build({
+          ...toEsbuildOptions(readBuildProperties()),
+          format: 'esm',
+          outExtension: {},
+          banner: {
+            js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
+          },
+          entryPoints: [join(root, 'functions', name, 'index.ts')],
+          outfile,
+        });
+        return outfile;
+      }),
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...(process.env['PATH'] === undefined ? {} : { PATH: process.env['PATH'] }),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_LAMBDA_FUNCTION_NAME: 'module-formats',
+    };
+    const deployed = {
+      ...env,
+      ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
+    };
+    const code = (file: string) =>
+      `await import(${JSON.stringify(pathToFileURL(file).href)}); process.exit(0);`;
+    const baseline: number[] = [];
+    const samples = options.functions.map(() => ({ commonJs: [] as number[], esModule: [] as number[] }));
+    for (let run = 0; run < options.runs; run++) {
+      baseline.push(await timeProcess(options.node, 'baseline', '', env));
+      for (const [index, fn] of options.functions.entries()) {
+        samples[index]?.commonJs.push(await timeProcess(options.node, fn.name, code(fn.file), deployed));
+        samples[index]?.esModule.push(
+          await timeProcess(options.node, `${fn.name} (ES module)`, code(esm[index] ?? ''), deployed),
+        );
+      }
+    }
+    const baselineMs = percentile(baseline, 0.5);
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    const figures = (runs: number[]) => {
+      const median = percentile(runs, 0.5);
+      return { medianMs: round(median), overheadMs: round(median - baselineMs) };
+    };
+    return options.functions.map((fn, index) => ({
+      function: fn.name,
+      commonJs: figures(samples[index]?.commonJs ?? []),
+      esModule: figures(samples[index]?.esModule ?? []),
+    }));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

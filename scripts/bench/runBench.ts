@@ -35,8 +35,8 @@ import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment
 import { createFleetSecrets } from './createFleetSecrets.js';
 import { type FleetSeries, fleetChart } from './fleetChart.js';
 import { measureFleetUnderQuotas } from './fleetUnderQuotas.js';
-import { measureBundleSizes, measureColdStarts } from './measureBundles.js';
-import { measureImportBreakdown } from './measureImportBreakdown.js';
+import { listBundles, measureBundleSizes, measureColdStarts } from './measureBundles.js';
+import { measureImportBreakdown, measureModuleFormats } from './measureImportBreakdown.js';
 import { functionFor, measureRotationLatency } from './measureRotationLatency.js';
 import { resolveBenchNode } from './resolveBenchNode.js';
 import { startLatencyProxy } from './startLatencyProxy.js';
@@ -107,6 +107,13 @@ const coldStarts = await measureColdStarts('dist', {
   runs: Number(values['cold-starts']),
   node: coldStartNode.path,
   ...(nodeOptions === undefined ? {} : { nodeOptions }),
+});
+say('the functions as CommonJS (deployed) and as ES modules…');
+const moduleFormats = await measureModuleFormats({
+  runs: Number(values['cold-starts']),
+  node: coldStartNode.path,
+  nodeOptions,
+  functions: listBundles('dist'),
 });
 say('import cost of each part of the bundles…');
 const breakdown = await measureImportBreakdown({
@@ -255,6 +262,7 @@ try {
       node: { version: coldStartNode.version, source: coldStartNode.source },
       nodeOptions: nodeOptions ?? '',
       importBreakdown: breakdown.modules,
+      moduleFormats,
       baseline: { medianMs: coldStarts.baseline.medianMs, p95Ms: coldStarts.baseline.p95Ms },
       functions: coldStarts.functions.map(({ samples: _s, ...f }) => f),
     },

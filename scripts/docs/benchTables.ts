@@ -1,5 +1,5 @@
 import type { BundleSize, ColdStartReport, Timing } from '../bench/measureBundles.js';
-import type { ModuleImportCost } from '../bench/measureImportBreakdown.js';
+import type { FormatComparison, ModuleImportCost } from '../bench/measureImportBreakdown.js';
 import type { CallOrder, FunctionLatency } from '../bench/measureRotationLatency.js';
 import { formatCount, formatDay, formatNodeVersion, formatSeconds } from './formatCount.js';
 import { markdownTable } from './markdownTable.js';
@@ -15,6 +15,8 @@ export interface BenchResults {
     /** The NODE_OPTIONS the template deploys the functions with ('' for none). */
     readonly nodeOptions: string;
     readonly importBreakdown: readonly ModuleImportCost[];
+    /** Each function's CommonJS bundle against the same function as an ES module bundle. */
+    readonly moduleFormats: readonly FormatComparison[];
     readonly baseline: Omit<Timing, 'samples'>;
     readonly functions: ReadonlyArray<Omit<ColdStartReport['functions'][number], 'samples'>>;
   };
@@ -82,6 +84,7 @@ export function benchFunctionsSection(results: BenchResults): string {
       `${cold.medianMs} / ${cold.p95Ms} ms (${overMs(cold.overheadMs)})`,
       `${cold.withoutNodeOptions.medianMs} ms (${overMs(cold.withoutNodeOptions.overheadMs)})`,
       `${cold.firstInvocation.medianMs} ms (${overMs(cold.firstInvocation.overheadMs)})`,
+      esModuleCell(coldStarts.moduleFormats, run.function),
       `${Math.max(...ORDERS.map((order) => run.orders[order].peakMemoryMb))} MB`,
     ];
   });
@@ -96,6 +99,7 @@ export function benchFunctionsSection(results: BenchResults): string {
         `cold start with ${nodeOptionsText(coldStarts.nodeOptions)}, median / p95 (over empty Node)`,
         'without NODE_OPTIONS, median',
         'import + first invocation, median',
+        'the same as an ES module bundle, median',
         'peak RSS in rotations',
       ],
       rows,
@@ -103,6 +107,13 @@ export function benchFunctionsSection(results: BenchResults): string {
     '',
     `An empty Node process starts in ${coldStarts.baseline.medianMs} ms (median; p95 ${coldStarts.baseline.p95Ms} ms) on the same machine.`,
   ].join('\n');
+}
+
+/** The import of the same function bundled as an ES module, beside the deployed CommonJS one. */
+function esModuleCell(formats: BenchResults['coldStarts']['moduleFormats'], name: string): string {
+  const format = formats.find((f) => f.function === name);
+  if (format === undefined) throw new Error(`bench/results.json: no module format comparison for ${name}`);
+  return `${format.esModule.medianMs} ms (${overMs(format.esModule.overheadMs)}; CommonJS ${format.commonJs.medianMs} ms)`;
 }
 
 /** Per function and call order: rotation and step latency, round trips, calls, database work, the ratio. */

@@ -44,6 +44,18 @@ const RESULTS: BenchResults = {
   coldStarts: {
     node: { version: 'v24.22.3', source: 'pinned runtime' },
     nodeOptions: '--enable-source-maps',
+    moduleFormats: [
+      {
+        function: 'postgres-single-user',
+        commonJs: { medianMs: 86.5, overheadMs: 55.2 },
+        esModule: { medianMs: 121.5, overheadMs: 90.2 },
+      },
+      {
+        function: 'random-value',
+        commonJs: { medianMs: 80, overheadMs: 48.7 },
+        esModule: { medianMs: 96.1, overheadMs: 64.8 },
+      },
+    ],
     importBreakdown: [
       {
         module: '@aws-sdk/client-secrets-manager',
@@ -194,12 +206,19 @@ describe('the per-function section', () => {
       '77.4 / 91.8 ms (+46 ms)',
       '78.8 ms (+48 ms)',
       '178.8 ms (+148 ms)',
+      '96.1 ms (+65 ms; CommonJS 80 ms)',
       '80 MB',
     ]);
     expect(section).toContain(
       'Measured 2026-11-30 on 2 CPUs (AMD EPYC): cold starts on Node v24.22.3 (pinned runtime), rotations on Node v20.20.2.',
     );
     expect(section).toContain('An empty Node process starts in 31.3 ms (median; p95 37.3 ms)');
+  });
+
+  it('refuses results without the module format comparison of a function', () => {
+    expect(() =>
+      benchFunctionsSection({ ...RESULTS, coldStarts: { ...RESULTS.coldStarts, moduleFormats: [] } }),
+    ).toThrow('no module format comparison for random-value');
   });
 
   it('says when the functions are deployed without NODE_OPTIONS, and signs an import faster than empty Node', () => {

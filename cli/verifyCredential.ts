@@ -54,6 +54,7 @@ export async function verifyCredential(
   secretArn: string,
   versionId: string,
   value: string,
+  label?: string,
 ): Promise<Verdict> {
   const logger = new Logger({ serviceName: 'secrets-rotation-cli', logLevel: 'SILENT' });
   try {
@@ -63,7 +64,12 @@ export async function verifyCredential(
       checkEnvironment(cli.endpoint, cli.environment?.(targetName)),
       new SecretsManagerStore(cli.client),
     );
-    await target.test(target.parse(value), { secretArn, versionId, logger });
+    await target.test(target.parse(value), {
+      secretArn,
+      versionId,
+      logger,
+      ...(label === undefined ? {} : { label }),
+    });
     return { works: true, reason: undefined };
   } catch (error) {
     return {
@@ -92,13 +98,14 @@ export async function checkBothCredentials(
   const current =
     currentVersionId === undefined
       ? { works: false, reason: 'no AWSCURRENT version' }
-      : await verifyCredential(cli, chosen, state.arn, currentVersionId, currentValue);
+      : await verifyCredential(cli, chosen, state.arn, currentVersionId, currentValue, 'AWSCURRENT');
   const pending = await verifyCredential(
     cli,
     chosen,
     state.arn,
     pendingVersionId,
     await read(pendingVersionId),
+    'AWSPENDING',
   );
   return { target: chosen, current, pending };
 }

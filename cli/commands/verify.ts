@@ -15,7 +15,7 @@ export async function verifyCommand(
   const out = await cli.client.send(new GetSecretValueCommand({ SecretId: state.arn, VersionStage: stage }));
   const value = out.SecretString ?? '';
   const chosen = target ?? targetFor(state.rotationFunctionArn, value);
-  const verdict = await verifyCredential(cli, chosen, state.arn, out.VersionId ?? '', value);
+  const verdict = await verifyCredential(cli, chosen, state.arn, out.VersionId ?? '', value, stage);
   if (cli.json) {
     cli.out(
       JSON.stringify({ secret: state.arn, stage, versionId: out.VersionId, target: chosen, ...verdict }),

@@ -7,6 +7,8 @@ export interface RotationContext {
   /** The ClientRequestToken: id of the version being created. */
   readonly versionId: string;
   readonly logger: Logger;
+  /** The staging label of the value `test` proves, for its messages. Default AWSPENDING. */
+  readonly label?: string;
 }
 
 /** Values a step may need, loaded only when asked for (each is at most one Secrets Manager call). */

@@ -12,6 +12,6 @@ export async function testSecretStep<TValue>(run: StepRun<TValue>): Promise<void
   // (RotateImmediately=false): prove the function can reach the target with what is current.
   const current = await readVersion(run, { stage: 'AWSCURRENT' });
   if (current === undefined) throw new CurrentValueMissingError(run.metadata.arn);
-  await run.target.test(current.value, run.context);
+  await run.target.test(current.value, { ...run.context, label: 'AWSCURRENT' });
   run.context.logger.info('Configuration test passed: the current value works', { target: run.target.name });
 }

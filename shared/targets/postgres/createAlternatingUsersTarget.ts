@@ -169,14 +169,17 @@ export function createAlternatingUsersTarget(
     async test(value, context) {
       const original = originalOf(value.username);
       const clone = `${original}${suffix}`;
-      await access.run(access.login(value, 'AWSPENDING', context.logger), async (session) => {
-        await access.check(session, value, original);
-        const state = await roleState(session, clone);
-        if (state === undefined) return;
-        const drift = cloneDrift(original, state);
-        reportExtra(drift, clone, context.logger);
-        if (drift.missing.length > 0) throw new CloneDriftError(clone, drift.missing);
-      });
+      await access.run(
+        access.login(value, context.label ?? 'AWSPENDING', context.logger),
+        async (session) => {
+          await access.check(session, value, original);
+          const state = await roleState(session, clone);
+          if (state === undefined) return;
+          const drift = cloneDrift(original, state);
+          reportExtra(drift, clone, context.logger);
+          if (drift.missing.length > 0) throw new CloneDriftError(clone, drift.missing);
+        },
+      );
     },
 
     ...(ttl > 0 ? { afterFinish } : {}),

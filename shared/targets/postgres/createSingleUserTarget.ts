@@ -110,7 +110,7 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
       throw new NoWorkingCredentialsError(pending.username, tried);
     },
     async test(value, context) {
-      await access.run(access.login(value, 'AWSPENDING', context.logger), (session) =>
+      await access.run(access.login(value, context.label ?? 'AWSPENDING', context.logger), (session) =>
         access.check(session, value, value.username),
       );
     },

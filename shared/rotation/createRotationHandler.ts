@@ -27,11 +27,11 @@ export function createRotationHandler<TValue>(
       step = event.step;
       logger.appendKeys({ secretId: event.secretId, step: event.step, versionId: event.token });
       if (event.step === 'createSecret') measured.recordRotationStarted(event.token, startedAt);
-      await runRotationStep(event, deps);
+      const result = await runRotationStep(event, deps);
       const durationMs = Math.round(performance.now() - started);
       logger.info('Step completed', { durationMs });
       measured.recordStepSucceeded(event.step, durationMs);
-      if (event.step === 'finishSecret') measured.recordRotationCompleted(event.token);
+      if (result.completedRotation) measured.recordRotationCompleted(event.token);
     } catch (error) {
       logger.error('Step failed', error as Error);
       measured.recordStepFailed(step, Math.round(performance.now() - started), error);

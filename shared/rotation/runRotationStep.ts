@@ -31,11 +31,16 @@ function hintsFor(target: object): RelatedSecretHints {
   return hints;
 }
 
+/** What a step did that its caller reports: whether this invocation moved AWSCURRENT, ending the rotation. */
+export interface StepResult {
+  readonly completedRotation: boolean;
+}
+
 /** The one rotation state machine: preamble, then the step. */
 export async function runRotationStep<TValue>(
   event: RotationEvent,
   deps: RotationDependencies<TValue>,
-): Promise<void> {
+): Promise<StepResult> {
   const { store } = deps;
   const withHints = { ...deps, hints: deps.hints ?? hintsFor(deps.target) };
   if (!(store instanceof ReadAheadStore)) return runStep(event, withHints, undefined);
@@ -46,7 +51,7 @@ async function runStep<TValue>(
   event: RotationEvent,
   deps: RotationDependencies<TValue>,
   readAhead: ReadAheadStore | undefined,
-): Promise<void> {
+): Promise<StepResult> {
   if (readAhead !== undefined) readAheadFor(event, deps, readAhead);
   const metadata = await deps.store.describe(event.secretId);
   readAhead?.alias(metadata.arn, event.secretId);
@@ -69,19 +74,25 @@ async function runStep<TValue>(
             ),
         }),
   };
+  const notCompleted: StepResult = { completedRotation: false };
   if (outcome === 'alreadyCurrent' && event.step !== 'finishSecret') {
     deps.logger.info('Version is already AWSCURRENT; nothing to do');
-    return;
+    return notCompleted;
   }
   switch (event.step) {
     case 'createSecret':
-      return createSecretStep(run);
+      await createSecretStep(run);
+      return notCompleted;
     case 'setSecret':
-      return setSecretStep(run);
+      await setSecretStep(run);
+      return notCompleted;
     case 'testSecret':
-      return testSecretStep(run);
+      await testSecretStep(run);
+      return notCompleted;
     case 'finishSecret':
-      return finishSecretStep(run, outcome);
+      await finishSecretStep(run, outcome);
+      // A retried finishSecret that finds the move done does not end the rotation a second time.
+      return { completedRotation: outcome === 'rotate' };
     default: {
       const unreachable: never = event.step;
       throw new Error(`Unhandled rotation step ${String(unreachable)}`);

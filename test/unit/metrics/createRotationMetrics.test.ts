@@ -257,6 +257,16 @@ describe('rotation metrics', () => {
     });
   });
 
+  it('counts a rotation once when Secrets Manager retries a finishSecret that had already moved AWSCURRENT', async () => {
+    const { handler, event } = fixture();
+    for (const step of ROTATION_STEPS) await handler(event(step));
+
+    await handler(event('finishSecret'));
+
+    expect(rotationRecords()).toHaveLength(1);
+    expect(stepRecords().filter((r) => r[DIMENSIONS.step] === 'finishSecret')).toHaveLength(2);
+  });
+
   it('counts a rotation whose createSecret another container served, without a duration', async () => {
     const { handler, container, event } = fixture();
     for (const step of ROTATION_STEPS.slice(0, 3)) await handler(event(step));

@@ -10,6 +10,18 @@ const MAX_SECRETS = 1_000;
  * setSecret which master secret to read ahead.
  */
 export class RelatedSecretHints {
+  static readonly #byTarget = new WeakMap<object, RelatedSecretHints>();
+
+  /** The hints of one target: one per warm container's function. */
+  static of(target: object): RelatedSecretHints {
+    let hints = RelatedSecretHints.#byTarget.get(target);
+    if (hints === undefined) {
+      hints = new RelatedSecretHints();
+      RelatedSecretHints.#byTarget.set(target, hints);
+    }
+    return hints;
+  }
+
   readonly #bySecret = new Map<string, Map<RotationStep, readonly RelatedSecretRead[]>>();
 
   learn(secretIds: readonly string[], steps: ReadonlyMap<RotationStep, readonly RelatedSecretRead[]>): void {

@@ -1,12 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ReadAheadStore } from '../secrets/ReadAheadStore.js';
-import type { SecretStore, VersionSelector } from '../secrets/SecretStore.js';
+import type { SecretStore } from '../secrets/SecretStore.js';
 import { checkPreamble } from './checkPreamble.js';
 import { createSecretStep } from './createSecretStep.js';
 import { finishSecretStep } from './finishSecretStep.js';
 import { RelatedSecretHints } from './RelatedSecretHints.js';
-import { ROTATION_STEPS, type RotationEvent, type RotationStep } from './RotationEvent.js';
-import type { RelatedSecretRead, RotationTarget } from './RotationTarget.js';
+import { ROTATION_STEPS, type RotationEvent } from './RotationEvent.js';
+import type { RotationTarget } from './RotationTarget.js';
+import { readAheadFor } from './readAheadFor.js';
 import type { StepRun } from './StepRun.js';
 import { setSecretStep } from './setSecretStep.js';
 import { testSecretStep } from './testSecretStep.js';
@@ -20,17 +21,6 @@ export interface RotationDependencies<TValue> {
   readonly hints?: RelatedSecretHints;
 }
 
-const hintsByTarget = new WeakMap<object, RelatedSecretHints>();
-
-function hintsFor(target: object): RelatedSecretHints {
-  let hints = hintsByTarget.get(target);
-  if (hints === undefined) {
-    hints = new RelatedSecretHints();
-    hintsByTarget.set(target, hints);
-  }
-  return hints;
-}
-
 /** What a step did that its caller reports: whether this invocation moved AWSCURRENT, ending the rotation. */
 export interface StepResult {
   readonly completedRotation: boolean;
@@ -42,7 +32,7 @@ export async function runRotationStep<TValue>(
   deps: RotationDependencies<TValue>,
 ): Promise<StepResult> {
   const { store } = deps;
-  const withHints = { ...deps, hints: deps.hints ?? hintsFor(deps.target) };
+  const withHints = { ...deps, hints: deps.hints ?? RelatedSecretHints.of(deps.target) };
   if (!(store instanceof ReadAheadStore)) return runStep(event, withHints, undefined);
   return store.run(() => runStep(event, withHints, store));
 }
@@ -52,7 +42,7 @@ async function runStep<TValue>(
   deps: RotationDependencies<TValue>,
   readAhead: ReadAheadStore | undefined,
 ): Promise<StepResult> {
-  if (readAhead !== undefined) readAheadFor(event, deps, readAhead);
+  if (readAhead !== undefined) readAheadFor(event, deps.target, deps.hints, readAhead);
   const metadata = await deps.store.describe(event.secretId);
   readAhead?.alias(metadata.arn, event.secretId);
   deps.logger.appendKeys({ secretArn: metadata.arn });
@@ -97,60 +87,5 @@ async function runStep<TValue>(
       const unreachable: never = event.step;
       throw new Error(`Unhandled rotation step ${String(unreachable)}`);
     }
-  }
-}
-
-/**
- * Starts, alongside DescribeSecret, every read the step will make in the usual case. The step still
- * reads through the store in its own order and after its own checks; a read it never asks for
- * (the preamble refused, or the value was already there) is dropped unused.
- */
-function readAheadFor<TValue>(
-  event: RotationEvent,
-  deps: RotationDependencies<TValue>,
-  readAhead: ReadAheadStore,
-): void {
-  readAhead.prefetchDescribe(event.secretId);
-  for (const selector of ownReads(event.step, event.token, deps.target)) {
-    readAhead.prefetchValue(event.secretId, selector);
-  }
-  const related = new Map<string, RelatedSecretRead>();
-  const hinted = [
-    ...(deps.target.relatedSecrets?.(event.step, undefined) ?? []),
-    ...(deps.hints?.for(event.secretId, event.step) ?? []),
-  ];
-  for (const read of hinted) {
-    const known = related.get(read.secretId);
-    related.set(read.secretId, {
-      secretId: read.secretId,
-      describe: read.describe || known?.describe === true,
-    });
-  }
-  for (const read of related.values()) {
-    if (read.describe) readAhead.prefetchDescribe(read.secretId);
-    readAhead.prefetchValue(read.secretId, { stage: 'AWSCURRENT' });
-  }
-}
-
-function ownReads<TValue>(
-  step: RotationStep,
-  token: string,
-  target: RotationTarget<TValue>,
-): VersionSelector[] {
-  const pending: VersionSelector = { stage: 'AWSPENDING', versionId: token };
-  switch (step) {
-    case 'createSecret':
-      return [pending, { stage: 'AWSCURRENT' }];
-    case 'setSecret':
-      return [
-        pending,
-        ...(target.setReads?.includes('current') ? [{ stage: 'AWSCURRENT' } as const] : []),
-        ...(target.setReads?.includes('previous') ? [{ stage: 'AWSPREVIOUS' } as const] : []),
-      ];
-    case 'testSecret':
-      return [pending];
-    case 'finishSecret':
-      // The token's value and the one AWSCURRENT moves from, which the after-finish hook reads by id.
-      return target.afterFinish === undefined ? [] : [pending, { stage: 'AWSCURRENT' }];
   }
 }

@@ -16,6 +16,18 @@ export interface ModuleImportCost {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A fixed, minimal environment as in Lambda, without and with the deployed NODE_OPTIONS. */
+function lambdaEnvironment(functionName: string, nodeOptions: string | undefined) {
+  const env: NodeJS.ProcessEnv = {
+    ...(process.env['PATH'] === undefined ? {} : { PATH: process.env['PATH'] }),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+  };
+  return { env, deployed: { ...env, ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }) } };
+}
 const source = (path: string) => JSON.stringify(join(root, path));
 
 /** What the bundles are made of, each part bundled alone as the functions are built and set up as they set it up. */
@@ -75,17 +87,7 @@ export async function measureImportBreakdown(options: {
         return outfile;
       }),
     );
-    const env: NodeJS.ProcessEnv = {
-      ...(process.env['PATH'] === undefined ? {} : { PATH: process.env['PATH'] }),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_LAMBDA_FUNCTION_NAME: 'import-breakdown',
-    };
-    const deployed = {
-      ...env,
-      ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
-    };
+    const { env, deployed } = lambdaEnvironment('import-breakdown', options.nodeOptions);
     const baseline: number[] = [];
     const samples = files.map(() => [] as number[]);
     for (let run = 0; run < options.runs; run++) {
@@ -151,17 +153,7 @@ export async function measureModuleFormats(options: {
         return outfile;
       }),
     );
-    const env: NodeJS.ProcessEnv = {
-      ...(process.env['PATH'] === undefined ? {} : { PATH: process.env['PATH'] }),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_LAMBDA_FUNCTION_NAME: 'module-formats',
-    };
-    const deployed = {
-      ...env,
-      ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
-    };
+    const { env, deployed } = lambdaEnvironment('module-formats', options.nodeOptions);
     const code = (file: string) =>
       `await import(${JSON.stringify(pathToFileURL(file).href)}); process.exit(0);`;
     const baseline: number[] = [];

@@ -58,6 +58,8 @@ describe.each(['single', 'alternating'] as const)('%s user with a master secret'
       masterArn: MASTER_ARN,
     });
     expect(f.gate.calls.slice(readsBefore)).not.toContain('connect as master');
+    // Not even read ahead: neither by the name as written nor by the ARN DescribeSecret returned.
+    expect(f.extraValueReads).toEqual([]);
     await expectUntouched(f, real.username, real.password);
   });
 

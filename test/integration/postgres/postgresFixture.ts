@@ -49,6 +49,8 @@ export interface PostgresFixture extends RotationHarness {
   readonly masterPassword: string | undefined;
   /** The master secret's stored value. */
   masterSecret(): string | undefined;
+  /** Each read of another secret's value (the master), by id, in order. */
+  readonly extraValueReads: readonly string[];
   login(stage: string): { username: string; password: string };
   /** Every password stored in any version, for leak scans. */
   passwords(): string[];
@@ -59,6 +61,7 @@ function withExtraSecrets(
   store: InMemorySecretStore,
   extra: Map<string, string>,
   extraTags: Readonly<Record<string, string>>,
+  valueReads: string[],
 ): SecretStore {
   return {
     describe: async (id) => {
@@ -80,6 +83,7 @@ function withExtraSecrets(
     },
     getValue: async (id, selector) => {
       const value = extra.get(id);
+      if (value !== undefined) valueReads.push(id);
       if (value !== undefined)
         return selector.stage === 'AWSCURRENT' ? { versionId: 'master-v1', value } : undefined;
       // Any other secret than the rotated one does not exist.
@@ -139,6 +143,7 @@ export async function postgresFixture(
   options: PostgresFixtureOptions,
 ): Promise<PostgresFixture> {
   const extra = new Map<string, string>();
+  const extraValueReads: string[] = [];
   let masterPassword: string | undefined;
   const location = options.hostlessMaster === true ? {} : { host: server.host, port: server.port };
   if (!options.noRole) await createRole(server, options.username, options.password);
@@ -177,7 +182,7 @@ export async function postgresFixture(
       ...(options.master === true || options.masterValue !== undefined ? { masterarn: MASTER_ARN } : {}),
       ...options.secretExtra,
     }),
-    secrets: (store) => withExtraSecrets(store, extra, options.masterTags ?? {}),
+    secrets: (store) => withExtraSecrets(store, extra, options.masterTags ?? {}, extraValueReads),
     target: ({ store, gate }) => {
       const deps = {
         config,
@@ -200,6 +205,7 @@ export async function postgresFixture(
   return {
     ...harness,
     masterPassword,
+    extraValueReads,
     masterSecret: () => extra.get(MASTER_ARN),
     login(stage) {
       const value = JSON.parse(store.valueAt(stage) ?? '{}') as { username: string; password: string };

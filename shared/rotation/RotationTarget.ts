@@ -36,8 +36,11 @@ export interface RotationTarget<TValue> {
   serialize(value: TValue): string;
   /** A new value derived from the current one (unknown keys must be carried over). */
   generate(current: TValue, context: RotationContext): Promise<TValue>;
-  /** Which of the secret's own versions `set` asks `values` for, so they can be read ahead. */
-  readonly setReads?: readonly ('current' | 'previous')[];
+  /**
+   * Which of the secret's own versions `set` always asks `values` for, so they can be read ahead
+   * (AWSPREVIOUS, read only when AWSCURRENT fails, is not read ahead).
+   */
+  readonly setReads?: readonly 'current'[];
   /**
    * The other secrets `step` will read for `value`, or, when `value` is undefined, those the
    * function's own configuration names (e.g. the one allowed master secret). Only a hint for reading

@@ -47,11 +47,7 @@ function ownReads<TValue>(
     case 'createSecret':
       return [pending, { stage: 'AWSCURRENT' }];
     case 'setSecret':
-      return [
-        pending,
-        ...(target.setReads?.includes('current') ? [{ stage: 'AWSCURRENT' } as const] : []),
-        ...(target.setReads?.includes('previous') ? [{ stage: 'AWSPREVIOUS' } as const] : []),
-      ];
+      return [pending, ...(target.setReads?.includes('current') ? [{ stage: 'AWSCURRENT' } as const] : [])];
     case 'testSecret':
       return [pending];
     case 'finishSecret':

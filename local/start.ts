@@ -10,9 +10,10 @@ import { type LocalPostgres, startLocalPostgres } from './postgres/startLocalPos
 import { stopLeftoverPostgres } from './postgres/stopLeftoverPostgres.js';
 import { assertPortsFree } from './stack/assertPortsFree.js';
 import { DataDirInUseError, DataDirLockError, InvalidPortError, PortInUseError } from './stack/errors.js';
+import { localFunctionEnvironment } from './stack/localFunctionEnvironment.js';
 import { type DataDirLock, lockDataDir } from './stack/lockDataDir.js';
 import { PORT_SETTINGS, stackPorts } from './stack/stackPorts.js';
-import { startLocalStack } from './stack/startLocalStack.js';
+import { type LocalStack, startLocalStack } from './stack/startLocalStack.js';
 import { startTokenService } from './token-service/startTokenService.js';
 
 const { values: args } = parseArgs({
@@ -81,6 +82,10 @@ async function listening<T>(
   }
 }
 
+// Known once each part listens; the functions read them when their containers start.
+let served: LocalStack | undefined;
+let tokenServiceUrl: string | undefined;
+
 async function startUp() {
   const ports = stackPorts(
     { port: args.port, tokenPort: args['token-port'], pgPort: args['pg-port'] },
@@ -127,11 +132,15 @@ async function startUp() {
       accountId: args['account-id'],
       quotas,
       logSink: (line) => process.stdout.write(`${line}\n`),
-      functionEnvironment: (): Record<string, string> =>
-        postgres === undefined ? {} : { PG_CA_FILE: postgres.caFile },
+      functionEnvironment: localFunctionEnvironment({
+        secrets: () => served?.secretsManager.store,
+        postgresCaFile: postgres?.caFile,
+        tokenServiceUrl: () => tokenServiceUrl,
+      }),
       ...(args.memory ? {} : { dataDir: args['data-dir'] }),
     }),
   );
+  served = stack;
   started.push(() => stack.close());
   const tokenService = await listening(PORT_SETTINGS.tokenPort, ports.tokenPort, () =>
     startTokenService({
@@ -141,6 +150,7 @@ async function startUp() {
       ...(args.memory ? {} : { dataDir: join(args['data-dir'], 'token-service') }),
     }),
   );
+  tokenServiceUrl = tokenService.url;
   return { postgres, stack, tokenService };
 }
 

@@ -8,6 +8,7 @@ import { generatePassword } from '../../shared/passwords/generatePassword.js';
 import { loadPasswordPolicy } from '../../shared/passwords/PasswordPolicy.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import type { LocalPostgres } from '../postgres/startLocalPostgres.js';
+import { LOCAL_MASTER_SECRET_NAME } from '../stack/localFunctionEnvironment.js';
 import type { DemoContext, DemoResult, DemoRotation } from './DemoRotation.js';
 import { rotateOnce, secretArnIfExists, verdict } from './demoSteps.js';
 
@@ -22,7 +23,7 @@ const SETUP: Readonly<Record<Strategy, { secret: string; role: string }>> = {
   'single-user': { secret: '/services/orders/local', role: 'orders_app' },
   'alternating-users': { secret: '/services/billing/local', role: 'billing_app' },
 };
-const MASTER_SECRET = '/platform/postgres/local-master';
+const MASTER_SECRET = LOCAL_MASTER_SECRET_NAME;
 const MASTER_ROLE = 'rotation_master';
 
 async function read(client: SecretsManagerClient, secretId: string, stage: string) {

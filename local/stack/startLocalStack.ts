@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
 import { CONSOLE_PATH, createConsole } from '../console/consoleRoutes.js';
 import { secretLocations } from '../console/secretLocations.js';
 import { assertBindable } from '../endpoint/hostGuard.js';
@@ -103,9 +102,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SECRETS_MANAGER_ENDPOINT: url,
       AWS_REGION: region,
       POWERTOOLS_SERVICE_NAME: name,
-      // The local token service speaks plain http on loopback; only here is that allowed, and only
-      // to loopback origins (in Lambda, localhost is the runtime API).
-      ...(name === 'api-token' ? LOOPBACK_PROVIDER_ENVIRONMENT : {}),
+      // The allow-lists and origins come from the caller (localFunctionEnvironment for `npm start`):
+      // left unset, every list is empty and the functions use no master or admin secret.
       ...options.functionEnvironment?.(name),
     }),
   });

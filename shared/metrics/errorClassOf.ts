@@ -5,8 +5,11 @@
  * is missing here.
  */
 export const PROJECT_ERROR_CLASSES = [
+  'AdminSettingsError',
   'AuthenticationMethodError',
   'CloneDriftError',
+  'CloneNameTooLongError',
+  'CloneNotMemberError',
   'ConfigError',
   'CurrentValueMissingError',
   'HostMismatchError',
@@ -20,10 +23,12 @@ export const PROJECT_ERROR_CLASSES = [
   'PendingValueMissingError',
   'PostgresCheckFailedError',
   'PostgresConnectionError',
+  'PostgresIdentityError',
   'PostgresLoginRejectedError',
   'PostgresStatementError',
   'PostgresTlsError',
   'PrivilegedRoleError',
+  'PrivilegedValueReturnedError',
   'ProviderOriginError',
   'ProviderRedirectError',
   'ProviderResponseError',
@@ -31,6 +36,7 @@ export const PROJECT_ERROR_CLASSES = [
   'RoleMissingError',
   'RotationNotEnabledError',
   'SecretFormatError',
+  'SecretRotatedByThisFunctionError',
   'SecretsManagerCallError',
   'SingleLiveTokenError',
   'StuckRotationError',

@@ -7,6 +7,8 @@ export interface RotationContext {
   /** The ClientRequestToken: id of the version being created. */
   readonly versionId: string;
   readonly logger: Logger;
+  /** This function's ARN as Lambda invoked it; `undefined` outside Lambda. */
+  readonly functionArn?: string | undefined;
   /** The staging label of the value `test` proves, for its messages. Default AWSPENDING. */
   readonly label?: string;
 }

@@ -27,7 +27,7 @@ export function createRotationHandler<TValue>(
       step = event.step;
       logger.appendKeys({ secretId: event.secretId, step: event.step, versionId: event.token });
       if (event.step === 'createSecret') measured.recordRotationStarted(event.token, startedAt);
-      const result = await runRotationStep(event, deps);
+      const result = await runRotationStep(event, deps, context?.invokedFunctionArn);
       const durationMs = Math.round(performance.now() - started);
       logger.info('Step completed', { durationMs });
       measured.recordStepSucceeded(event.step, durationMs);

@@ -26,21 +26,26 @@ export interface StepResult {
   readonly completedRotation: boolean;
 }
 
-/** The one rotation state machine: preamble, then the step. */
+/**
+ * The one rotation state machine: preamble, then the step. `functionArn` is this function's ARN as
+ * Lambda invoked it, so targets can refuse secrets this very function rotates as privileged ones.
+ */
 export async function runRotationStep<TValue>(
   event: RotationEvent,
   deps: RotationDependencies<TValue>,
+  functionArn?: string,
 ): Promise<StepResult> {
   const { store } = deps;
   const withHints = { ...deps, hints: deps.hints ?? RelatedSecretHints.of(deps.target) };
-  if (!(store instanceof ReadAheadStore)) return runStep(event, withHints, undefined);
-  return store.run(() => runStep(event, withHints, store));
+  if (!(store instanceof ReadAheadStore)) return runStep(event, withHints, undefined, functionArn);
+  return store.run(() => runStep(event, withHints, store, functionArn));
 }
 
 async function runStep<TValue>(
   event: RotationEvent,
   deps: RotationDependencies<TValue>,
   readAhead: ReadAheadStore | undefined,
+  functionArn: string | undefined,
 ): Promise<StepResult> {
   if (readAhead !== undefined) readAheadFor(event, deps.target, deps.hints, readAhead);
   const metadata = await deps.store.describe(event.secretId);
@@ -53,7 +58,7 @@ async function runStep<TValue>(
     metadata,
     store: deps.store,
     target,
-    context: { secretArn: metadata.arn, versionId: event.token, logger: deps.logger },
+    context: { secretArn: metadata.arn, versionId: event.token, logger: deps.logger, functionArn },
     ...(hints === undefined || target.relatedSecrets === undefined
       ? {}
       : {

@@ -19,6 +19,21 @@ export interface SecretMetadata {
    * trust more than the secret's value.
    */
   readonly tags: ReadonlyMap<string, string>;
+  /** The function Secrets Manager invokes to rotate the secret (`RotationLambdaARN`), if one is set. */
+  readonly rotationLambdaArn?: string | undefined;
+}
+
+/** A Lambda ARN without its version or alias, so `…:function:f` and `…:function:f:live` compare equal. */
+const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
+
+/**
+ * Whether `functionArn` (this function, as Lambda invoked it) is the secret's rotation function. Such a
+ * secret is written by whoever owns a secret this function rotates, so it can never stand for a more
+ * privileged credential. `undefined` when the caller does not know its own ARN (outside Lambda).
+ */
+export function rotatedByFunction(metadata: SecretMetadata, functionArn: string | undefined): boolean {
+  if (functionArn === undefined || metadata.rotationLambdaArn === undefined) return false;
+  return unqualified(metadata.rotationLambdaArn) === unqualified(functionArn);
 }
 
 /** The id of the version that carries `stage`, if any does. */

@@ -35,6 +35,7 @@ export class SecretsManagerStore implements SecretService {
       arn: out.ARN ?? secretId,
       name: out.Name ?? secretId,
       rotationEnabled: out.RotationEnabled === true,
+      rotationLambdaArn: out.RotationLambdaARN,
       versions,
       tags: new Map(
         (out.Tags ?? []).flatMap((tag) =>

@@ -139,11 +139,15 @@ describe('api-token rotation through RotateSecret with the built function', () =
     );
   });
 
-  it('issues with an admin secret the rotated token does not contain', async () => {
+  it('issues with an admin secret, described by the admin secret, that the rotated token does not contain', async () => {
+    // The admin secret describes where its token goes; the token secret only names it.
     const admin = await client.send(
       new CreateSecretCommand({
         Name: 'services/billing/dev/partner-admin',
-        SecretString: JSON.stringify({ token: ADMIN_TOKEN }),
+        SecretString: JSON.stringify({
+          token: ADMIN_TOKEN,
+          settings: localTokenServiceSettings(service.url, { scopes: ['read'] }),
+        }),
       }),
     );
     const { arn, seed } = await tokenSecret('services/billing/dev/read-only', { adminSecretArn: admin.ARN });
@@ -164,7 +168,6 @@ describe('api-token rotation through RotateSecret with the built function', () =
           token: readOnly.token,
           tokenId: readOnly.id,
           adminSecretArn: admin.ARN,
-          settings: localTokenServiceSettings(service.url, { scopes: ['read'] }),
         }),
       }),
     );

@@ -1,3 +1,4 @@
+import { loadArnAllowList } from '../../shared/config/ArnAllowList.js';
 import type { ApiTokenConfig } from '../../shared/targets/api-token/ApiTokenConfig.js';
 
 /**
@@ -13,7 +14,8 @@ export function loopbackApiTokenConfig(
     provider: undefined,
     settings: undefined,
     policy: { allowedOrigins: ['http://127.0.0.1:*'], allowHttpLoopback: true },
-    allowedAdminSecrets: undefined,
+    // Tests name admin secrets of their own; which ones a function allows is tested on its own.
+    allowedAdminSecrets: loadArnAllowList({ ALLOWED_ADMIN_SECRET_ARNS: '*' }, 'ALLOWED_ADMIN_SECRET_ARNS'),
     allowSingleLiveWithoutAdmin,
     http,
   };

@@ -5,6 +5,7 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from '../../local/stack/startLocalStack.js';
+import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
 import { auditOutput, auditSecrets } from '../../testing/leaks/leakAudit.js';
 import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
 
@@ -26,6 +27,14 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     schedulerIntervalMs: 0,
     logSink: (line) => log.push(line),
     ...options,
+    // Tests that are not about the allow-lists name masters, admin secrets and token services of their
+    // own; the attack suite sets every one of these itself.
+    functionEnvironment: (name) => ({
+      ALLOWED_MASTER_SECRET_ARNS: '*',
+      ALLOWED_ADMIN_SECRET_ARNS: '*',
+      ...(name === 'api-token' ? LOOPBACK_PROVIDER_ENVIRONMENT : {}),
+      ...options.functionEnvironment?.(name),
+    }),
   });
   const client = new SecretsManagerClient({
     endpoint: stack.url,

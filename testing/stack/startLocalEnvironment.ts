@@ -1,4 +1,5 @@
 import { type LocalPostgres, startLocalPostgres } from '../../local/postgres/startLocalPostgres.js';
+import { localFunctionEnvironment } from '../../local/stack/localFunctionEnvironment.js';
 import {
   type LocalStack,
   type LocalStackOptions,
@@ -20,12 +21,20 @@ export async function startLocalEnvironment(
 ): Promise<LocalEnvironment> {
   const postgres = await startLocalPostgres({ port: 0 });
   const tokens = await startTokenService({ port: 0 });
+  let secrets: LocalStack['secretsManager']['store'] | undefined;
+  // As `npm start` configures the functions, so what runs here is what a newcomer runs.
+  const local = localFunctionEnvironment({
+    secrets: () => secrets,
+    postgresCaFile: postgres.caFile,
+    tokenServiceUrl: () => tokens.url,
+  });
   const stack = await startLocalStack({
     schedulerIntervalMs: 0,
     ...options,
     port: 0,
-    functionEnvironment: (name) => ({ PG_CA_FILE: postgres.caFile, ...options.functionEnvironment?.(name) }),
+    functionEnvironment: (name) => ({ ...local(name), ...options.functionEnvironment?.(name) }),
   });
+  secrets = stack.secretsManager.store;
   return {
     postgres,
     tokens,

@@ -16,8 +16,8 @@ export interface ApiTokenConfig {
    */
   readonly settings: unknown;
   readonly policy: ProviderPolicy;
-  /** `ALLOWED_ADMIN_SECRET_ARNS`: admin secrets a token secret may name; any the role can read when unset. */
-  readonly allowedAdminSecrets: ArnAllowList | undefined;
+  /** `ALLOWED_ADMIN_SECRET_ARNS`: admin secrets a token secret may name; none when unset or empty, any with `*`. */
+  readonly allowedAdminSecrets: ArnAllowList;
   /**
    * `TOKEN_ALLOW_SINGLE_LIVE_WITHOUT_ADMIN`: rotate a one-live-token provider with the token itself.
    * Off by default: issuing revokes the current token, so one lost PutSecretValue locks the application out.

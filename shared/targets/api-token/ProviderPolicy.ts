@@ -15,8 +15,10 @@ export interface ProviderPolicy {
 }
 
 /**
- * What the local stack gives the api-token function (and the operator tool uses against it): the
- * local token service speaks plain http on loopback. Never set in a deployment.
+ * Plain http to any loopback origin: what the operator tool uses when it checks a token against a
+ * local endpoint, and what tests with token services of their own use. The local stack itself allows
+ * only its token service's own origin (local/stack/localFunctionEnvironment.ts). Never set in a
+ * deployment.
  */
 export const LOOPBACK_PROVIDER_ENVIRONMENT = Object.freeze({
   TOKEN_PROVIDER_ALLOW_HTTP_LOOPBACK: 'true',

@@ -1,11 +1,18 @@
-import { onlyAllowedArn } from '../../config/ArnAllowList.js';
+import { onlyAllowedArn, refusalOf } from '../../config/ArnAllowList.js';
 import type { RotationContext, RotationTarget } from '../../rotation/RotationTarget.js';
+import { SecretRotatedByThisFunctionError, SecretsManagerCallError } from '../../secrets/errors.js';
+import { rotatedByFunction } from '../../secrets/SecretMetadata.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson } from '../../secrets/secretJson.js';
 import type { ApiTokenConfig } from './ApiTokenConfig.js';
-import { SingleLiveTokenError, TokenSecretError } from './errors.js';
+import {
+  AdminSettingsError,
+  PrivilegedValueReturnedError,
+  SingleLiveTokenError,
+  TokenSecretError,
+} from './errors.js';
 import { resolveProvider } from './providers/resolveProvider.js';
-import type { TokenProvider } from './TokenProvider.js';
+import type { IssuedToken, TokenProvider } from './TokenProvider.js';
 import { parseTokenSecret, serializeTokenSecret, type TokenSecret, withToken } from './TokenSecret.js';
 import { tokenNameFamily } from './tokenNameFamily.js';
 
@@ -16,6 +23,25 @@ export interface ApiTokenTargetDependencies {
   readonly fetchImpl?: typeof fetch;
 }
 
+/** An admin secret, read and checked: the credential, its own provider settings, and every value it holds. */
+interface AdminSecret {
+  readonly arn: string;
+  readonly token: string;
+  readonly settings: unknown;
+  /** Every string in the admin secret long enough to recognise; none may come back as a token. */
+  readonly values: readonly string[];
+}
+
+/** Shorter strings would match ordinary token text by chance. */
+const MIN_PRIVILEGED_LENGTH = 8;
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return value.length >= MIN_PRIVILEGED_LENGTH ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
 /**
  * Rotates tokens of HTTP APIs. Every token it issues is named `<prefix>:<secret hash>:<version>`,
  * so a retried step can find what a crashed attempt issued, and it only ever revokes tokens so
@@ -23,16 +49,65 @@ export interface ApiTokenTargetDependencies {
  */
 export function createApiTokenTarget(deps: ApiTokenTargetDependencies): RotationTarget<TokenSecret> {
   const { config, store } = deps;
+
   /**
-   * The function's own provider and settings win; a secret may describe its provider only when the
-   * function allows origins, since the settings decide where the admin token is sent.
+   * The admin secret a token secret names, when it names one: allowed (on the ARN Secrets Manager
+   * returns), not a secret this function rotates, with a string `token`.
    */
-  const provider = (secret: TokenSecret): TokenProvider => {
+  const adminOf = async (secret: TokenSecret, context: RotationContext): Promise<AdminSecret | undefined> => {
+    const adminArn = secret.adminSecretArn;
+    if (adminArn === undefined) return undefined;
+    const allowed = config.allowedAdminSecrets;
+    const refuse = (reason: string) =>
+      new TokenSecretError('adminSecretArn', `names a secret that is refused: ${reason}`);
+    // Checked as written first, so a secret the list does not name is never even described.
+    const asWritten = refusalOf(allowed, adminArn);
+    if (asWritten !== undefined) throw refuse(`${asWritten} (give its full ARN)`);
+    let metadata: Awaited<ReturnType<SecretStore['describe']>>;
+    try {
+      metadata = await store.describe(adminArn);
+    } catch (error) {
+      const awsError = error instanceof SecretsManagerCallError ? error.awsErrorName : undefined;
+      throw new TokenSecretError(
+        'adminSecretArn',
+        `names a secret that cannot be described (${awsError ?? 'no answer'}; the role needs secretsmanager:DescribeSecret on it)`,
+      );
+    }
+    const returned = refusalOf(allowed, metadata.arn);
+    if (returned !== undefined) throw refuse(returned);
+    if (rotatedByFunction(metadata, context.functionArn))
+      throw new SecretRotatedByThisFunctionError(metadata.arn, 'admin');
+    const stored = await store.getValue(metadata.arn, { stage: 'AWSCURRENT' });
+    if (stored === undefined)
+      throw new TokenSecretError('adminSecretArn', 'names a secret with no AWSCURRENT value');
+    let fields: Readonly<Record<string, unknown>>;
+    try {
+      fields = parseSecretJson(stored.value);
+    } catch {
+      throw new TokenSecretError('adminSecretArn', 'names a secret that is not a JSON object');
+    }
+    const token = fields['token'];
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new TokenSecretError('adminSecretArn', "names a secret without a string 'token' key");
+    }
+    return { arn: metadata.arn, token, settings: fields['settings'], values: stringsIn(fields) };
+  };
+
+  /**
+   * Where the calls go and what they carry. The function's own settings win. With an admin secret,
+   * only the admin secret's settings may place its credential: a token secret's own settings never
+   * receive it. A token secret may describe its own provider (placing only its own token) only when
+   * the function allows origins.
+   */
+  const provider = (secret: TokenSecret, admin: AdminSecret | undefined): TokenProvider => {
     const name = config.provider ?? secret.provider;
     if (name === undefined)
       throw new TokenSecretError('provider', 'is missing and TOKEN_PROVIDER is not set');
     let settings = config.settings;
-    if (settings === undefined && secret.settings !== undefined) {
+    if (settings === undefined && admin !== undefined) {
+      if (secret.settings !== undefined) throw new AdminSettingsError(admin.arn);
+      settings = admin.settings;
+    } else if (settings === undefined && secret.settings !== undefined) {
       if (config.policy.allowedOrigins === undefined) {
         throw new TokenSecretError(
           'settings',
@@ -46,25 +121,22 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
   };
   const family = (context: RotationContext) => tokenNameFamily(config.namePrefix, context.secretArn);
 
-  /** The admin secret's token when one is named (and allowed), else the token itself. */
-  const credentialFor = async (secret: TokenSecret): Promise<string> => {
-    if (secret.adminSecretArn === undefined) return secret.token;
-    const adminArn = secret.adminSecretArn;
-    // Matched as written: a full ARN names exactly one secret, so no lookup is needed to trust it.
-    if (config.allowedAdminSecrets !== undefined && !config.allowedAdminSecrets.allows(adminArn)) {
-      throw new TokenSecretError(
-        'adminSecretArn',
-        "names a secret that is not in ALLOWED_ADMIN_SECRET_ARNS (give its full ARN); name an allowed admin secret, or ask the function's owner to allow it",
-      );
+  /** What a call that creates, lists or revokes tokens needs: the provider and the credential to use. */
+  const access = async (secret: TokenSecret, context: RotationContext) => {
+    const admin = await adminOf(secret, context);
+    return { admin, api: provider(secret, admin), credential: admin?.token ?? secret.token };
+  };
+
+  /** A provider that answers with the credential it was called with must not have it stored as a token. */
+  const refuseEchoes = (api: TokenProvider, issued: IssuedToken, privileged: readonly string[]) => {
+    for (const [field, value] of [
+      ['token', issued.token],
+      ['token id', issued.tokenId],
+      ['expiry', issued.expiresAt],
+    ] as const) {
+      if (value !== undefined && privileged.some((held) => value.includes(held)))
+        throw new PrivilegedValueReturnedError(api.name, field);
     }
-    const admin = await store.getValue(adminArn, { stage: 'AWSCURRENT' });
-    if (admin === undefined)
-      throw new TokenSecretError('adminSecretArn', 'names a secret with no AWSCURRENT value');
-    const token = parseSecretJson(admin.value)['token'];
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new TokenSecretError('adminSecretArn', "names a secret without a string 'token' key");
-    }
-    return token;
   };
 
   return {
@@ -72,22 +144,17 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
     parse: parseTokenSecret,
     serialize: serializeTokenSecret,
     async generate(current, context) {
-      const api = provider(current);
-      if (
-        api.singleLiveToken &&
-        current.adminSecretArn === undefined &&
-        !config.allowSingleLiveWithoutAdmin
-      ) {
+      const { admin, api, credential } = await access(current, context);
+      if (api.singleLiveToken && admin === undefined && !config.allowSingleLiveWithoutAdmin) {
         throw new SingleLiveTokenError(api.name);
       }
-      const credential = await credentialFor(current);
       const name = `${family(context)}${context.versionId}`;
       if (api.singleLiveToken) {
         context.logger.warn(
           'Provider allows one live token: issuing the new token revokes the current one, so clients holding ' +
             'AWSCURRENT fail until they read the new value, and AWSPREVIOUS will not work; old tokens are not ' +
             'revoked after finishSecret because the provider already did',
-          { provider: api.name, adminCredential: current.adminSecretArn !== undefined },
+          { provider: api.name, adminCredential: admin !== undefined },
         );
       }
       // A crashed earlier attempt may have issued a token whose value was never stored: revoke it.
@@ -98,6 +165,7 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
         });
       }
       const issued = await api.issue(name, credential);
+      refuseEchoes(api, issued, [credential, ...(admin?.values ?? [])]);
       context.logger.info('Issued a new token', {
         provider: api.name,
         tokenId: issued.tokenId,
@@ -106,22 +174,28 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
       return withToken(current, issued);
     },
     relatedSecrets(step, value) {
-      if (step !== 'createSecret' && step !== 'finishSecret') return [];
+      // testSecret needs the admin secret only for its settings, which the function's own replace.
+      const reads =
+        step === 'createSecret' ||
+        step === 'finishSecret' ||
+        (step === 'testSecret' && config.settings === undefined);
+      if (!reads) return [];
       const admin = value === undefined ? onlyAllowedArn(config.allowedAdminSecrets) : value.adminSecretArn;
-      if (admin === undefined) return [];
-      // Never read ahead what credentialFor would refuse to read.
-      if (config.allowedAdminSecrets !== undefined && !config.allowedAdminSecrets.allows(admin)) return [];
-      return [{ secretId: admin, describe: false }];
+      // Never read ahead what adminOf would refuse to read.
+      if (admin === undefined || !config.allowedAdminSecrets.allows(admin)) return [];
+      return [{ secretId: admin, describe: true }];
     },
     async set(_pending, _values, context) {
       context.logger.debug('Tokens are live once issued; nothing to set');
     },
-    async test(value) {
-      await provider(value).test(value.token);
+    async test(value, context) {
+      const admin = config.settings === undefined ? await adminOf(value, context) : undefined;
+      await provider(value, admin).test(value.token);
     },
     async discard(generated, context) {
       if (generated.tokenId === undefined) return;
-      if (provider(generated).singleLiveToken && generated.adminSecretArn === undefined) {
+      const { admin, api, credential } = await access(generated, context);
+      if (api.singleLiveToken && admin === undefined) {
         // The current token died when this one was issued; revoking this one too would leave none.
         context.logger.error(
           'The new token could not be stored and the provider already revoked the current one: issue a token by ' +
@@ -131,18 +205,17 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
         );
         return;
       }
-      await provider(generated).revoke(generated.tokenId, await credentialFor(generated));
+      await api.revoke(generated.tokenId, credential);
       context.logger.info('Revoked the new token because it could not be stored', {
         tokenId: generated.tokenId,
       });
     },
     async afterFinish(values, context) {
       const current = await values.current();
-      const api = provider(current);
+      const { api, credential } = await access(current, context);
       if (api.singleLiveToken) return;
       const previous = await values.previous();
       const keep = new Set([current.tokenId, previous?.tokenId]);
-      const credential = await credentialFor(current);
       const stale = (await api.list(credential)).filter(
         (t) => t.name.startsWith(family(context)) && !keep.has(t.tokenId),
       );

@@ -117,3 +117,35 @@ export class SingleLiveTokenError extends Error {
     );
   }
 }
+
+/**
+ * A token secret names an admin secret but would describe the calls itself: its own settings decide
+ * where a request goes and what it carries, so they never receive the admin credential.
+ */
+export class AdminSettingsError extends Error {
+  override readonly name = 'AdminSettingsError';
+
+  constructor(readonly adminSecretArn: string) {
+    super(
+      `The token secret names admin secret ${adminSecretArn} and carries its own 'settings': a token secret's ` +
+        'settings never place the admin credential. Put the provider settings in the admin secret (its ' +
+        "'settings' key) or in the function's TOKEN_PROVIDER_SETTINGS, and remove them from the token secret.",
+    );
+  }
+}
+
+/** The provider handed back, as the new token, a credential the function holds on someone else's behalf. */
+export class PrivilegedValueReturnedError extends Error {
+  override readonly name = 'PrivilegedValueReturnedError';
+
+  constructor(
+    readonly provider: string,
+    readonly field: string,
+  ) {
+    super(
+      `${provider} answered 'issue a token' with a ${field} that equals or contains the credential the call was ` +
+        'made with (or another value of the admin secret); it is not stored. Check the issue call of the provider ' +
+        'settings (tokenPath, idPath) and the provider.',
+    );
+  }
+}

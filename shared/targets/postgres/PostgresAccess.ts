@@ -1,11 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { onlyAllowedArn } from '../../config/ArnAllowList.js';
+import { onlyAllowedArn, refusalOf } from '../../config/ArnAllowList.js';
 import { generatePassword } from '../../passwords/generatePassword.js';
 import type { PasswordPolicy } from '../../passwords/PasswordPolicy.js';
-import type { RelatedSecretRead } from '../../rotation/RotationTarget.js';
-import { SecretsManagerCallError } from '../../secrets/errors.js';
+import type { RelatedSecretRead, RotationContext } from '../../rotation/RotationTarget.js';
+import { SecretRotatedByThisFunctionError, SecretsManagerCallError } from '../../secrets/errors.js';
+import { rotatedByFunction } from '../../secrets/SecretMetadata.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
-import { parseSecretJson, requireStringKey } from '../../secrets/secretJson.js';
+import { parseSecretJson } from '../../secrets/secretJson.js';
+import { type FieldKind, fieldProblem } from './connectionFields.js';
 import { withSession } from './connectPostgres.js';
 import {
   HostMismatchError,
@@ -19,7 +21,7 @@ import {
 import type { PostgresConfig } from './PostgresConfig.js';
 import { type PostgresSecret, SSL_MODES, SSL_STRENGTH, type SslMode } from './PostgresSecret.js';
 import type { PostgresConnector, PostgresLogin, PostgresSession } from './PostgresSession.js';
-import { guardRoles, type RoleState, roleState } from './postgresRoles.js';
+import { guardRoles } from './postgresRoles.js';
 import type { DatabaseLookup, TopologyCheck } from './rdsTopology.js';
 import { scramVerifier } from './scramVerifier.js';
 
@@ -123,7 +125,7 @@ export class PostgresAccess {
   masterReads(masterArn: string | undefined): readonly RelatedSecretRead[] {
     const allowed = this.deps.config.allowedMasterSecrets;
     const arn = masterArn ?? onlyAllowedArn(allowed);
-    if (arn === undefined || (allowed !== undefined && !allowed.allows(arn))) return [];
+    if (arn === undefined || !allowed.allows(arn)) return [];
     return [{ secretId: arn, describe: true }];
   }
 
@@ -143,14 +145,17 @@ export class PostgresAccess {
    * Reads a master secret and finds its database: the master secret's own host, or for an
    * RDS-managed master (username and password only) the instance or cluster that RDS tagged it with.
    */
-  async master(masterArn: string, logger: Logger): Promise<MasterCredential> {
+  async master(
+    masterArn: string,
+    context: Pick<RotationContext, 'logger' | 'functionArn'>,
+  ): Promise<MasterCredential> {
+    const { logger } = context;
     const allowed = this.deps.config.allowedMasterSecrets;
     // Read alongside DescribeSecret when the name as written is already allowed; its value is used
-    // only after the check below, on the ARN Secrets Manager returns.
-    const early =
-      allowed === undefined || allowed.allows(masterArn)
-        ? this.deps.store.getValue(masterArn, { stage: 'AWSCURRENT' })
-        : undefined;
+    // only after the checks below, on the ARN Secrets Manager returns.
+    const early = allowed.allows(masterArn)
+      ? this.deps.store.getValue(masterArn, { stage: 'AWSCURRENT' })
+      : undefined;
     early?.catch(() => undefined);
     let metadata: Awaited<ReturnType<SecretStore['describe']>>;
     try {
@@ -164,20 +169,31 @@ export class PostgresAccess {
         { cause: error },
       );
     }
-    if (allowed !== undefined && !allowed.allows(metadata.arn))
-      throw new MasterSecretNotAllowedError(metadata.arn);
+    const refusal = refusalOf(allowed, metadata.arn);
+    if (refusal !== undefined) throw new MasterSecretNotAllowedError(metadata.arn, refusal);
+    if (rotatedByFunction(metadata, context.functionArn))
+      throw new SecretRotatedByThisFunctionError(metadata.arn, 'master');
     const stored = await (early ?? this.deps.store.getValue(metadata.arn, { stage: 'AWSCURRENT' }));
     if (stored === undefined) throw new MasterSecretError(masterArn, 'has no AWSCURRENT value');
     let fields: Readonly<Record<string, unknown>>;
-    let username: string;
-    let password: string;
     try {
       fields = parseSecretJson(stored.value);
-      username = requireStringKey(fields, 'username');
-      password = requireStringKey(fields, 'password');
     } catch {
-      throw new MasterSecretError(masterArn, 'is not a JSON object with string username and password keys');
+      throw new MasterSecretError(masterArn, 'is not a JSON object');
     }
+    // The platform team writes master secrets, but their keys reach the same protocol fields.
+    const masterField = (key: string, kind: FieldKind, required: boolean): string | undefined => {
+      const value = fields[key];
+      if (value === undefined || value === null || value === '') {
+        if (required) throw new MasterSecretError(masterArn, `has no string '${key}' key`);
+        return undefined;
+      }
+      const problem = typeof value === 'string' ? fieldProblem(value, kind) : 'must be a string';
+      if (problem !== undefined) throw new MasterSecretError(masterArn, `has a '${key}' key that ${problem}`);
+      return value as string;
+    };
+    const username = masterField('username', 'name', true) ?? '';
+    const password = masterField('password', 'password', true) ?? '';
     const ssl = fields['ssl'];
     const masterSsl =
       ssl === true
@@ -185,13 +201,12 @@ export class PostgresAccess {
         : typeof ssl === 'string' && (SSL_MODES as readonly string[]).includes(ssl)
           ? (ssl as SslMode)
           : undefined;
-    const dbnameField = fields['dbname'];
-    const ownDbname = typeof dbnameField === 'string' && dbnameField.length > 0 ? dbnameField : undefined;
+    const ownDbname = masterField('dbname', 'name', false);
 
-    const host = fields['host'];
+    const host = masterField('host', 'host', false);
     let where: { host: string; port: number; dbname: string | undefined };
     let hostFrom: MasterCredential['hostFrom'];
-    if (typeof host === 'string' && host.length > 0) {
+    if (host !== undefined) {
       const port = fields['port'] === undefined ? 5432 : optionalPort(fields['port']);
       if (port === undefined) throw new MasterSecretError(masterArn, "has a 'port' that is not a TCP port");
       where = { host, port, dbname: ownDbname };
@@ -267,12 +282,15 @@ export class PostgresAccess {
 
   /**
    * Proves the secret's writer holds a working login of the roles it names, before a master acts for
-   * it: the first candidate at the secret's own host whose login works, and what its role is.
+   * it: the first candidate at the secret's own host whose login works. Who logged in is what the
+   * server says (the connector compares session_user); nothing else is asked in that session, since
+   * its owner shapes it (search_path, operators, functions): whatever decides what the master does is
+   * checked afterwards in the master's own session.
    */
   async prove(
     candidates: readonly ProofCandidate[],
     subject: PostgresSecret,
-    accepts: (value: PostgresSecret, state: RoleState) => string | undefined,
+    accepts: (value: PostgresSecret) => string | undefined,
     logger: Logger,
   ): Promise<{ readonly which: string; readonly value: PostgresSecret }> {
     const tried: string[] = [];
@@ -286,17 +304,16 @@ export class PostgresAccess {
         value.dbname !== subject.dbname
       )
         continue;
-      tried.push(which);
-      const result = await this.tryAs(this.login(value, which, logger), (session) =>
-        roleState(session, value.username),
-      );
-      if (!result.ok || result.value === undefined) continue;
-      const problem = accepts(value, result.value);
-      if (problem === undefined) {
-        logger.info('The secret proved a working login before the master secret acts', { provedWith: which });
-        return { which, value };
+      const problem = accepts(value);
+      if (problem !== undefined) {
+        refusal = problem;
+        continue;
       }
-      refusal = problem;
+      tried.push(which);
+      const result = await this.tryAs(this.login(value, which, logger), async () => true);
+      if (!result.ok) continue;
+      logger.info('The secret proved a working login before the master secret acts', { provedWith: which });
+      return { which, value };
     }
     throw new UnprovenSecretError(subject.username, subject.host, tried, refusal);
   }
@@ -308,18 +325,15 @@ export class PostgresAccess {
 
   /** Proves a login: it authenticates, runs as the expected roles, and the check query succeeds. */
   async check(session: PostgresSession, value: PostgresSecret, expectedCurrentUser: string): Promise<void> {
-    const rows = await session.query<{ session_user: string; current_user: string }>(
-      'read the session identity',
-      'SELECT session_user::text AS session_user, current_user::text AS current_user',
-    );
-    const identity = rows[0];
-    if (identity?.session_user !== value.username) {
-      throw new PostgresCheckFailedError(value.username, `the session runs as '${identity?.session_user}'`);
+    // Asked of the server when the session opened (see the connector).
+    const { sessionUser, currentUser } = session.identity;
+    if (sessionUser !== value.username) {
+      throw new PostgresCheckFailedError(value.username, `the session runs as '${sessionUser}'`);
     }
-    if (identity.current_user !== expectedCurrentUser) {
+    if (currentUser !== expectedCurrentUser) {
       throw new PostgresCheckFailedError(
         value.username,
-        `the session acts as '${identity.current_user}' instead of '${expectedCurrentUser}'`,
+        `the session acts as '${currentUser}' instead of '${expectedCurrentUser}'`,
       );
     }
     await session.query('run the check query (PG_CHECK_QUERY)', this.deps.config.checkQuery);

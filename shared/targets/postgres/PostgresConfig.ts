@@ -9,8 +9,8 @@ import { DEFAULT_SCRAM_ITERATIONS } from './scramVerifier.js';
 export interface PostgresConfig {
   /** The weakest TLS any login may use; a secret's `ssl` key may only make it stricter. */
   readonly sslMode: SslMode;
-  /** `ALLOWED_MASTER_SECRET_ARNS`: the master secrets a user secret may name; any the role can read when unset. */
-  readonly allowedMasterSecrets: ArnAllowList | undefined;
+  /** `ALLOWED_MASTER_SECRET_ARNS`: the master secrets a user secret may name; none when unset or empty, any with `*`. */
+  readonly allowedMasterSecrets: ArnAllowList;
   /** PEM CAs to trust on top of Node's (which include NODE_EXTRA_CA_CERTS). */
   readonly ca: string | undefined;
   readonly connectTimeoutMs: number;

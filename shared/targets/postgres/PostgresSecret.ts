@@ -6,7 +6,8 @@ import {
   type TlsMode,
 } from '@secrets-rotation/rotating-secrets/secret-format';
 import { SecretFormatError } from '../../secrets/errors.js';
-import { parseSecretJson, requireStringKey, type SecretObject } from '../../secrets/secretJson.js';
+import { parseSecretJson, type SecretObject } from '../../secrets/secretJson.js';
+import { connectionField, optionalConnectionField } from './connectionFields.js';
 
 // The `port` and `ssl` rules and the order of the TLS modes come from the package applications read
 // these secrets with: one module, so the functions and the applications cannot read a secret apart.
@@ -44,6 +45,11 @@ function optionalText(fields: SecretObject, key: string): string | undefined {
   return value;
 }
 
+/**
+ * Parses and checks every stored version the same way (AWSCURRENT and AWSPREVIOUS may be written by
+ * hand): each key that reaches a connection, a statement or an RDS call is plain data of bounded
+ * length, so no byte of it can act as protocol. Keys the function does not know are kept, never sent.
+ */
 export function parsePostgresSecret(secretString: string): PostgresSecret {
   const fields = parseSecretJson(secretString);
   const engine = optionalText(fields, 'engine');
@@ -52,15 +58,15 @@ export function parsePostgresSecret(secretString: string): PostgresSecret {
   }
   return Object.freeze({
     fields,
-    host: requireStringKey(fields, 'host'),
+    host: connectionField(fields, 'host', 'host'),
     port: postgresPort(fields['port']),
-    username: requireStringKey(fields, 'username'),
-    password: requireStringKey(fields, 'password'),
-    dbname: optionalText(fields, 'dbname') ?? 'postgres',
-    masterArn: optionalText(fields, 'masterarn'),
+    username: connectionField(fields, 'username', 'name'),
+    password: connectionField(fields, 'password', 'password'),
+    dbname: optionalConnectionField(fields, 'dbname', 'name') ?? 'postgres',
+    masterArn: optionalConnectionField(fields, 'masterarn', 'text'),
     sslMode: sslKeyMode(fields['ssl']),
-    dbInstanceIdentifier: optionalText(fields, 'dbInstanceIdentifier'),
-    dbClusterIdentifier: optionalText(fields, 'dbClusterIdentifier'),
+    dbInstanceIdentifier: optionalConnectionField(fields, 'dbInstanceIdentifier', 'text'),
+    dbClusterIdentifier: optionalConnectionField(fields, 'dbClusterIdentifier', 'text'),
   });
 }
 

@@ -17,8 +17,16 @@ export interface PostgresLogin {
   readonly privileged: boolean;
 }
 
+/** Who the server says a session is: the role that authenticated, and the role it acts as. */
+export interface SessionIdentity {
+  readonly sessionUser: string;
+  readonly currentUser: string;
+}
+
 /** One open connection. `action` describes a statement for errors; statement text is never quoted. */
 export interface PostgresSession {
+  /** Asked of the server when the session opened; its `sessionUser` is always the login's username. */
+  readonly identity: SessionIdentity;
   query<Row extends Record<string, unknown>>(
     action: string,
     sql: string,

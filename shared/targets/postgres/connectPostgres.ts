@@ -3,11 +3,17 @@ import type { ConnectionOptions } from 'node:tls';
 import {
   AuthenticationMethodError,
   PostgresConnectionError,
+  PostgresIdentityError,
   PostgresLoginRejectedError,
   PostgresStatementError,
   PostgresTlsError,
 } from './errors.js';
-import type { PostgresConnector, PostgresLogin, PostgresSession } from './PostgresSession.js';
+import type {
+  PostgresConnector,
+  PostgresLogin,
+  PostgresSession,
+  SessionIdentity,
+} from './PostgresSession.js';
 
 export interface ConnectOptions {
   /** PEM CAs; when absent Node's default store (with NODE_EXTRA_CA_CERTS) is trusted. */
@@ -120,7 +126,27 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
       await client.end().catch(() => undefined);
       throw connectFailure(login, error);
     }
+    // Who logged in is the server's word, never the name the client sent: the first statement of
+    // every session asks, and a session that is someone else is closed before anything runs in it.
+    // session_user and current_user are SQL keywords, so no search_path or object in the database
+    // can stand in for them.
+    let identity: SessionIdentity;
+    try {
+      const result = await client.query<{ session_user: unknown; current_user: unknown }>(
+        'SELECT session_user, current_user',
+      );
+      const row = result.rows[0];
+      identity = { sessionUser: String(row?.session_user), currentUser: String(row?.current_user) };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw connectFailure(login, error);
+    }
+    if (identity.sessionUser !== login.username) {
+      await client.end().catch(() => undefined);
+      throw new PostgresIdentityError(login.username, identity.sessionUser, login.host, login.which);
+    }
     const session: PostgresSession = {
+      identity,
       async query<Row extends Record<string, unknown>>(
         action: string,
         sql: string,

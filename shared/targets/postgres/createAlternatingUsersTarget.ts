@@ -1,7 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RotationTarget } from '../../rotation/RotationTarget.js';
+import { MAX_NAME_BYTES } from './connectionFields.js';
 import {
   CloneDriftError,
+  CloneNameTooLongError,
+  CloneNotMemberError,
   MasterSecretError,
   PendingIdentityChangedError,
   RoleMissingError,
@@ -38,6 +41,13 @@ export function createAlternatingUsersTarget(
     username.endsWith(suffix) ? username.slice(0, -suffix.length) : username;
   const partnerOf = (username: string) =>
     username === originalOf(username) ? `${username}${suffix}` : originalOf(username);
+  /** The clone of `username`'s pair, refused when Postgres would truncate its name into another role's. */
+  const cloneOf = (username: string) => {
+    const original = originalOf(username);
+    if (Buffer.byteLength(`${original}${suffix}`, 'utf8') > MAX_NAME_BYTES)
+      throw new CloneNameTooLongError(original, suffix, MAX_NAME_BYTES);
+    return `${original}${suffix}`;
+  };
 
   const reportExtra = (drift: CloneDrift, clone: string, logger: Logger) => {
     if (drift.extra.length > 0) {
@@ -67,7 +77,7 @@ export function createAlternatingUsersTarget(
       return;
     }
     const until = new Date(Date.now() + ttl * 1000);
-    const master = await access.master(masterArnOf(current, current), context.logger);
+    const master = await access.master(masterArnOf(current, current), context);
     await access.bind(current, master, context.logger);
     // AWSCURRENT just passed testSecret; proving it again keeps the rule "no master action without a
     // working login" true however this step is reached.
@@ -87,8 +97,10 @@ export function createAlternatingUsersTarget(
     parse: parsePostgresSecret,
     serialize: serializePostgresSecret,
     async generate(current) {
-      // A secret asking for weaker TLS fails here, before anything is staged.
+      // A secret asking for weaker TLS, or a clone name Postgres would truncate, fails here, before
+      // anything is staged.
       access.sslModeFor(current.sslMode);
+      cloneOf(current.username);
       return withLogin(current, {
         username: partnerOf(current.username),
         password: await access.newPassword(),
@@ -109,11 +121,11 @@ export function createAlternatingUsersTarget(
       if (pending.username !== partnerOf(current.username)) changed.unshift('username');
       if (changed.length > 0) throw new PendingIdentityChangedError(changed);
       const original = originalOf(current.username);
-      const clone = `${original}${suffix}`;
+      const clone = cloneOf(current.username);
 
       // The master and its database come first, from the master secret or RDS: a secret pointing
       // anywhere else is refused before any login is sent there.
-      const master = await access.master(masterArnOf(pending, current), logger);
+      const master = await access.master(masterArnOf(pending, current), context);
       await access.bind(pending, master, logger);
 
       // Hashed while the logins below are on the wire.
@@ -121,21 +133,18 @@ export function createAlternatingUsersTarget(
       verifier.catch(() => undefined);
       // The master logs in only after the proof. The pending login is not tried first: on a first
       // attempt the partner still has its old password, so it would only fail.
+      let proof: Awaited<ReturnType<typeof access.prove>>;
       try {
-        await access.prove(
+        proof = await access.prove(
           [
             ['AWSCURRENT', async () => current],
             ['AWSPREVIOUS', () => values.previous()],
           ],
           pending,
-          (value, state) => {
-            if (value.username === original) return undefined;
-            if (value.username !== clone) return `'${value.username}' is not '${original}' or '${clone}'`;
-            // Only a clone this rotation made acts as the original; a look-alike name proves nothing.
-            return state.memberOf.includes(original)
+          (value) =>
+            value.username === original || value.username === clone
               ? undefined
-              : `'${clone}' logs in but is not a member of '${original}'`;
-          },
+              : `'${value.username}' is not '${original}' or '${clone}'`,
           logger,
         );
       } catch (error) {
@@ -157,6 +166,12 @@ export function createAlternatingUsersTarget(
       await access.run(master.login, async (session) => {
         if ((await roleState(session, original)) === undefined)
           throw new RoleMissingError(original, pending.host);
+        // Only a clone this function made acts as the original; a look-alike name proves nothing. Asked
+        // here, in the master's session, since the clone's own session is shaped by its owner.
+        if (proof.value.username === clone) {
+          const proved = await roleState(session, clone);
+          if (!proved?.memberOf.includes(original)) throw new CloneNotMemberError(clone, original);
+        }
         await access.guard(session, master, [original, clone]);
         if (pending.username === clone) await ensureClone(session, original, clone, await verifier);
         else if ((await roleState(session, clone)) !== undefined) await repairClone(session, original, clone);
@@ -168,7 +183,7 @@ export function createAlternatingUsersTarget(
     },
     async test(value, context) {
       const original = originalOf(value.username);
-      const clone = `${original}${suffix}`;
+      const clone = cloneOf(value.username);
       await access.run(
         access.login(value, context.label ?? 'AWSPENDING', context.logger),
         async (session) => {

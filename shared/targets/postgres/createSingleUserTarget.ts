@@ -41,7 +41,7 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
       // With a master, its database is found first, from the master secret or RDS: a secret pointing
       // anywhere else is refused before any login is sent there.
       const master =
-        pending.masterArn === undefined ? undefined : await access.master(pending.masterArn, logger);
+        pending.masterArn === undefined ? undefined : await access.master(pending.masterArn, context);
       if (master !== undefined) await access.bind(pending, master, logger);
 
       const pendingWorks = async () =>

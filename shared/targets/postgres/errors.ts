@@ -49,6 +49,28 @@ export class PostgresLoginRejectedError extends Error {
   }
 }
 
+/**
+ * The server says the session belongs to another role than the one the secret names: the secret's
+ * fields tried to pose as someone else, or something between the function and the server rewrote
+ * the login. Nothing runs in such a session.
+ */
+export class PostgresIdentityError extends Error {
+  override readonly name = 'PostgresIdentityError';
+
+  constructor(
+    readonly username: string,
+    readonly sessionUser: string,
+    readonly host: string,
+    readonly which: string,
+  ) {
+    super(
+      `Postgres at ${host} reports that the ${which} login as '${username}' is a session of ` +
+        `${JSON.stringify(sessionUser.slice(0, 64))}; refusing to use it. Check the secret's connection keys ` +
+        '(username, dbname, host) and that nothing between the function and the database rewrites logins.',
+    );
+  }
+}
+
 /** A statement failed: a missing privilege, a missing role, a timeout. Quotes no statement text. */
 export class PostgresStatementError extends Error {
   override readonly name = 'PostgresStatementError';
@@ -184,10 +206,49 @@ export class TlsDowngradeError extends Error {
 export class MasterSecretNotAllowedError extends Error {
   override readonly name = 'MasterSecretNotAllowedError';
 
-  constructor(readonly masterArn: string) {
+  constructor(
+    readonly masterArn: string,
+    reason = 'it is not in ALLOWED_MASTER_SECRET_ARNS',
+  ) {
     super(
-      `Master secret ${masterArn} is not in ALLOWED_MASTER_SECRET_ARNS, so this function will not use it. ` +
-        "Name an allowed master secret in the secret's 'masterarn' key, or have the function's owner allow it.",
+      `Master secret ${masterArn} is refused: ${reason}. Name an allowed master secret in the secret's ` +
+        "'masterarn' key, or have the function's owner allow it.",
+    );
+  }
+}
+
+/**
+ * A clone login proved, but the master's own session does not see it as a member of the original:
+ * a role merely named `<user><suffix>` proves nothing about `<user>`.
+ */
+export class CloneNotMemberError extends Error {
+  override readonly name = 'CloneNotMemberError';
+
+  constructor(
+    readonly clone: string,
+    readonly original: string,
+  ) {
+    super(
+      `Refusing to use the master secret: '${clone}' logs in but the database does not list it as a member ` +
+        `of '${original}', so it proves nothing about '${original}'. Store a working login of '${original}' ` +
+        'as AWSCURRENT with `aws secretsmanager put-secret-value`, then rotate again.',
+    );
+  }
+}
+
+/** Alternating users: the clone's name would pass Postgres's name limit, which truncates it into another name. */
+export class CloneNameTooLongError extends Error {
+  override readonly name = 'CloneNameTooLongError';
+
+  constructor(
+    readonly original: string,
+    readonly suffix: string,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `The clone of '${original}' would be named '${original}${suffix}', longer than the ${maxBytes} bytes ` +
+        'Postgres keeps of a name, so it would be truncated into another role. Use a shorter username or a ' +
+        'shorter CLONE_SUFFIX.',
     );
   }
 }

@@ -1,7 +1,11 @@
 import { PrivilegedRoleError } from './errors.js';
 import type { PostgresSession } from './PostgresSession.js';
 
-/** What a role looks like from pg_roles; readable by any login. */
+/**
+ * What a role looks like from pg_roles; readable by any login. Only a master session's answer may
+ * decide what the master does: elsewhere the login's owner shapes the session, so the statement names
+ * every operator by schema and the answer only ever reports.
+ */
 export interface RoleState {
   readonly name: string;
   readonly canLogin: boolean;
@@ -19,11 +23,11 @@ export async function roleState(session: PostgresSession, name: string): Promise
   }>(
     'read the role',
     `SELECT r.rolcanlogin,
-            ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_auth_members m
-                  JOIN pg_catalog.pg_roles b ON b.oid = m.roleid
-                  WHERE m.member = r.oid ORDER BY 1) AS member_of,
+            ARRAY(SELECT b.rolname::pg_catalog.text FROM pg_catalog.pg_auth_members m
+                  JOIN pg_catalog.pg_roles b ON b.oid OPERATOR(pg_catalog.=) m.roleid
+                  WHERE m.member OPERATOR(pg_catalog.=) r.oid ORDER BY 1) AS member_of,
             r.rolconfig
-       FROM pg_catalog.pg_roles r WHERE r.rolname = $1`,
+       FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) $1::pg_catalog.name`,
     [name],
   );
   const row = rows[0];

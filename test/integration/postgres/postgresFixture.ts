@@ -109,6 +109,7 @@ export function gatedConnector(gate: CrashGate, inner: PostgresConnector): Postg
       throw error;
     }
     return {
+      identity: session.identity,
       query: (action, sql, params) => gate.run(`SQL ${action}`, () => session.query(action, sql, params)),
       identifier: session.identifier,
       literal: session.literal,
@@ -169,7 +170,11 @@ export async function postgresFixture(
   } else if (options.masterValue !== undefined) {
     extra.set(MASTER_ARN, JSON.stringify({ ...location, ...options.masterValue }));
   }
-  const config = loadPostgresConfig({ PG_CA_FILE: server.caFile, ...options.env });
+  const config = loadPostgresConfig({
+    PG_CA_FILE: server.caFile,
+    ALLOWED_MASTER_SECRET_ARNS: MASTER_ARN,
+    ...options.env,
+  });
   const harness = createRotationHarness({
     seed: JSON.stringify({
       engine: 'postgres',

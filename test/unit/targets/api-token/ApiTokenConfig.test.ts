@@ -2,16 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { loadApiTokenConfig } from '../../../../shared/targets/api-token/ApiTokenConfig.js';
 
 describe('api-token function config', () => {
-  it('has bounded defaults', () => {
-    expect(loadApiTokenConfig({})).toEqual({
+  it('has bounded defaults, and allows no admin secret', () => {
+    const { allowedAdminSecrets, ...rest } = loadApiTokenConfig({});
+    expect(rest).toEqual({
       namePrefix: 'rotation',
       provider: undefined,
       settings: undefined,
       http: { timeoutMs: 5_000, maxAttempts: 4, baseDelayMs: 250 },
       policy: { allowedOrigins: undefined, allowHttpLoopback: false },
-      allowedAdminSecrets: undefined,
       allowSingleLiveWithoutAdmin: false,
     });
+    expect(allowedAdminSecrets.patterns).toEqual([]);
+    expect(allowedAdminSecrets.allows('arn:aws:secretsmanager:us-east-1:111122223333:secret:/x-AbCdEf')).toBe(
+      false,
+    );
   });
 
   it('reads the trust settings: origins, plain http to loopback, admin secrets, the one-live-token opt-in', () => {

@@ -18,7 +18,12 @@ import { startTestStack, type TestStack } from '../support/startTestStack.js';
 import { startTestTokenService } from '../support/startTestTokenService.js';
 import { type AttackCase, loadAttackCorpus, type Profile } from './support/AttackCase.js';
 import { credentialsReached } from './support/credentialsReached.js';
-import { type HttpAttacker, redirectTo, startHttpAttacker } from './support/startHttpAttacker.js';
+import {
+  type HttpAttacker,
+  type RecordedRequest,
+  redirectTo,
+  startHttpAttacker,
+} from './support/startHttpAttacker.js';
 import { type PostgresAttacker, startPostgresAttacker } from './support/startPostgresAttacker.js';
 
 // Every attack of the corpus runs against the built functions on the local stack, with a real
@@ -59,9 +64,17 @@ let attackers: {
   pgPlain: PostgresAttacker;
   http: HttpAttacker;
   internal: HttpAttacker;
+  /** An endpoint the attacker runs at an allowed origin that answers with whatever it was sent. */
+  echo: HttpAttacker;
 };
 /** An allowed origin that redirects every call to the HTTP attacker. */
 let redirector: HttpAttacker;
+/**
+ * A provider the platform itself configured, whose issue call answers with the caller's own
+ * credential (an echoing or compromised API). It is sent the admin token by design, so it is not one
+ * of the attacker's listeners; what it returns must still never be stored.
+ */
+let echoProvider: HttpAttacker;
 
 interface ProfileStack {
   readonly env: TestStack;
@@ -76,6 +89,15 @@ beforeAll(async () => {
   });
   tokens = await startTestTokenService({ adminTokens: [ADMIN_TOKEN, FOREIGN_ADMIN_TOKEN] });
   const http = await startHttpAttacker();
+  const echoBack = (request: RecordedRequest) => ({
+    status: 201,
+    body: {
+      token: (request.headers['authorization'] ?? '').replace(/^Bearer /, ''),
+      id: `echo-${randomUUID()}`,
+      headers: request.headers,
+    },
+  });
+  echoProvider = await startHttpAttacker({ respond: echoBack });
   attackers = {
     pgTls: await startPostgresAttacker({ tls: pg.serverCertificate(), auth: 'cleartext' }),
     pgPlain: await startPostgresAttacker({ auth: 'cleartext' }),
@@ -83,6 +105,7 @@ beforeAll(async () => {
     internal: await startHttpAttacker({
       respond: () => ({ status: 201, body: { token: INTERNAL_DATA, id: 'internal-1' } }),
     }),
+    echo: await startHttpAttacker({ respond: echoBack }),
   };
   redirector = await startHttpAttacker({ respond: redirectTo(http.origin) });
   for (const master of Object.values(MASTERS))
@@ -96,6 +119,7 @@ afterAll(async () => {
     await Promise.all([
       ...Object.values(attackers ?? {}).map((a) => a.close()),
       redirector?.close(),
+      echoProvider?.close(),
       tokens?.close(),
       rds?.close(),
     ]);
@@ -118,6 +142,7 @@ function profileEnvironment(
   arns: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const origins = `${tokens.url},${redirector.origin}`;
+  // What a platform team deploys: exact allow-lists naming its own master and admin secrets.
   const base = {
     PG_CA_FILE: pg.caFile,
     AWS_ENDPOINT_URL_RDS: rds.url,
@@ -125,18 +150,49 @@ function profileEnvironment(
     TOKEN_PROVIDER_ALLOW_HTTP_LOOPBACK: 'true',
     TOKEN_PROVIDER: '',
     TOKEN_PROVIDER_SETTINGS: '',
-    ALLOWED_MASTER_SECRET_ARNS: '',
-    ALLOWED_ADMIN_SECRET_ARNS: '',
+    ALLOWED_MASTER_SECRET_ARNS: [arns['master.rds'], arns['master.self'], arns['master.hostless']].join(','),
+    ALLOWED_ADMIN_SECRET_ARNS: [arns['admin.arn'], arns['admin.with-settings']].join(','),
+  };
+  const functionSettings = {
+    TOKEN_PROVIDER: 'http',
+    TOKEN_PROVIDER_SETTINGS: JSON.stringify(localTokenServiceSettings(tokens.url)),
   };
   switch (profile) {
     case 'default':
       return base;
-    case 'bound':
+    case 'empty-lists':
+      return { ...base, ...functionSettings, ALLOWED_MASTER_SECRET_ARNS: '', ALLOWED_ADMIN_SECRET_ARNS: '' };
+    case 'open':
+      // The explicit, documented-as-unsafe "any": only the rotated-secret rule stands.
       return {
         ...base,
-        ALLOWED_MASTER_SECRET_ARNS: [arns['master.rds'], arns['master.self']].join(','),
-        ALLOWED_ADMIN_SECRET_ARNS: arns['admin.arn'] ?? '',
+        ...functionSettings,
+        ALLOWED_MASTER_SECRET_ARNS: '*',
+        ALLOWED_ADMIN_SECRET_ARNS: '*',
       };
+    case 'attacker-origin':
+      // An origin the platform allows, where the attacker runs an endpoint.
+      return {
+        ...base,
+        TOKEN_PROVIDER_ALLOWED_ORIGINS: `${tokens.url},${attackers.http.origin},${attackers.echo.origin}`,
+      };
+    case 'echo-provider': {
+      const settings = localTokenServiceSettings(tokens.url) as Record<string, Record<string, unknown>>;
+      return {
+        ...base,
+        TOKEN_PROVIDER: 'http',
+        TOKEN_PROVIDER_ALLOWED_ORIGINS: `${tokens.url},${echoProvider.origin}`,
+        TOKEN_PROVIDER_SETTINGS: JSON.stringify({
+          ...settings,
+          issue: {
+            ...settings['issue'],
+            url: `${echoProvider.origin}/v1/tokens`,
+            tokenPath: 'token',
+            idPath: 'id',
+          },
+        }),
+      };
+    }
     case 'no-origins':
       return { ...base, TOKEN_PROVIDER_ALLOWED_ORIGINS: '' };
     case 'strict-http':
@@ -146,11 +202,7 @@ function profileEnvironment(
         TOKEN_PROVIDER_ALLOW_HTTP_LOOPBACK: 'false',
       };
     case 'function-settings':
-      return {
-        ...base,
-        TOKEN_PROVIDER: 'http',
-        TOKEN_PROVIDER_SETTINGS: JSON.stringify(localTokenServiceSettings(tokens.url)),
-      };
+      return { ...base, ...functionSettings };
     default: {
       const unreachable: never = profile;
       throw new Error(`unknown profile ${String(unreachable)}`);
@@ -191,6 +243,34 @@ function stackFor(profile: Profile): Promise<ProfileStack> {
       arns['admin.foreign'] = await create('/platform/other-team/token-admin', {
         token: FOREIGN_ADMIN_TOKEN,
       });
+      // An admin secret that describes its provider itself, so only the platform places its token.
+      arns['admin.with-settings'] = await create('/platform/security/token-admin-with-settings', {
+        token: ADMIN_TOKEN,
+        settings: settingsAt(tokens.url, 'authorization'),
+      });
+      // Secrets this very function rotates: whoever owns a rotated secret could have written them.
+      // RotateSecret first proves their AWSCURRENT works, which needs the open profile's settings.
+      if (profile !== 'open') return { env, arns };
+      const rotatedBy = async (name: string, fn: string, value: Record<string, unknown>) => {
+        const arn = await create(name, value);
+        await env.client.send(
+          new RotateSecretCommand({
+            SecretId: arn,
+            RotationLambdaARN: FUNCTION_ARN(fn),
+            RotationRules: { AutomaticallyAfterDays: 30 },
+            RotateImmediately: false,
+          }),
+        );
+        return arn;
+      };
+      arns['rotated.pg'] = await rotatedBy('/services/other-team/db', 'postgres-alternating-users', {
+        ...location,
+        ...MASTERS.self,
+      });
+      arns['rotated.token'] = await rotatedBy('/services/other-team/token', 'api-token', {
+        provider: 'http',
+        token: FOREIGN_ADMIN_TOKEN,
+      });
       return { env, arns };
     })();
     stacks.set(profile, started);
@@ -219,20 +299,68 @@ async function rolesFor(index: number) {
   await createRole(privileged.username, privileged.password, 'CREATEROLE');
   await createRole(files.username, files.password);
   await createRole(lookalike.username, lookalike.password);
+  // 63 bytes, the most Postgres keeps of a name: its clone's name would be truncated back into it.
+  const long = {
+    username: `sec_${index}_${'l'.repeat(63 - `sec_${index}_`.length)}`,
+    password: remember(`long ${index}`, secret('Long')),
+  };
+  await createRole(long.username, long.password);
   await pg.admin(async (c) => {
     await c.query(`GRANT pg_execute_server_program TO ${c.escapeIdentifier(files.username)}`);
     for (const master of Object.values(MASTERS)) {
-      for (const role of [own, victim, privileged, files, lookalike]) {
+      for (const role of [own, victim, privileged, files, lookalike, long]) {
         await c.query(
           `GRANT ${c.escapeIdentifier(role.username)} TO ${c.escapeIdentifier(master.username)} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE`,
         );
       }
     }
   });
-  return { own, victim, privileged, files, lookalike };
+  return { own, victim, privileged, files, lookalike, long };
+}
+
+/**
+ * The attacker's look-alike clone login puts a schema it owns first on its search_path, with an `=`
+ * on oids that is always true: any membership question answered in its session says yes.
+ */
+async function hostileSearchPath(role: string): Promise<void> {
+  const schema = `${role}_evil`;
+  await pg.admin(async (c) => {
+    const s = c.escapeIdentifier(schema);
+    await c.query(`CREATE SCHEMA ${s} AUTHORIZATION ${c.escapeIdentifier(role)}`);
+    await c.query(
+      `CREATE FUNCTION ${s}.always(oid, oid) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true'`,
+    );
+    await c.query(`CREATE OPERATOR ${s}.= (LEFTARG = oid, RIGHTARG = oid, FUNCTION = ${s}.always)`);
+    await c.query(`ALTER ROLE ${c.escapeIdentifier(role)} SET search_path = ${s}, pg_catalog`);
+  });
 }
 
 /** Generic HTTP provider settings whose calls all go to `origin`, authenticated by `header`. */
+/**
+ * Settings whose every call carrying {credential} puts it where the attacker reads it: in the body,
+ * a header of its own, the URL path, or (at the echo endpoint) an answer whose token field is the
+ * request's Authorization header.
+ */
+function credentialCarrying(where: 'body' | 'x-copy' | 'path' | 'token-field'): Record<string, unknown> {
+  const origin = where === 'token-field' ? attackers.echo.origin : attackers.http.origin;
+  const settings = localTokenServiceSettings(origin) as Record<string, Record<string, unknown>>;
+  const issue = settings['issue'] ?? {};
+  switch (where) {
+    case 'body':
+      return { ...settings, issue: { ...issue, body: { name: '{name}', note: '{credential}' } } };
+    case 'x-copy':
+      return { ...settings, issue: { ...issue, headers: { 'x-copy': '{credential}' } } };
+    case 'path':
+      return { ...settings, issue: { ...issue, url: `${origin}/v1/tokens/{credential}` } };
+    case 'token-field':
+      return { ...settings, issue: { ...issue, tokenPath: 'token', idPath: 'id' } };
+    default: {
+      const unreachable: never = where;
+      throw new Error(`unknown placement ${String(unreachable)}`);
+    }
+  }
+}
+
 function settingsAt(origin: string, header: string, options: { singleLiveToken?: boolean } = {}) {
   const settings = localTokenServiceSettings(origin, options) as Record<string, Record<string, unknown>>;
   if (header === 'authorization') return settings;
@@ -249,7 +377,12 @@ function fill(value: unknown, slots: Readonly<Record<string, unknown>>): unknown
       if (!(whole[1] in slots)) throw new Error(`the corpus uses an unknown placeholder {${whole[1]}}`);
       return slots[whole[1]];
     }
-    return value;
+    // Inside a longer string (`postgres\u0000user\u0000{own.username}`), only string slots fit.
+    return value.replace(/\{([a-z][\w.:+-]*)\}/g, (match, name: string) => {
+      const slot = slots[name];
+      if (slot === undefined) throw new Error(`the corpus uses an unknown placeholder ${match}`);
+      return String(slot);
+    });
   }
   if (Array.isArray(value)) return value.map((v) => fill(v, slots));
   if (typeof value === 'object' && value !== null)
@@ -275,7 +408,18 @@ function listenerActivity() {
     pgPlain: attackers.pgPlain.startups.length + attackers.pgPlain.received().length,
     http: attackers.http.requests.length,
     internal: attackers.internal.requests.length,
+    echo: attackers.echo.requests.length,
   };
+}
+
+/** Every credential but the attacker's own (its own token or password may sit in its own secret). */
+function othersCredentials(attack: AttackCase): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(credentials).filter(
+      ([name]) =>
+        !name.startsWith('own ') && !name.startsWith(`${attack.id} new`) && !name.startsWith('issued token'),
+    ),
+  );
 }
 
 let attackIndex = 0;
@@ -285,6 +429,7 @@ async function runAttack(attack: AttackCase) {
   const { env, arns } = await stackFor(attack.profile);
   const { client } = env;
   const roles = await rolesFor(attackIndex);
+  if (attack.setup === 'hostile-search-path') await hostileSearchPath(roles.lookalike.username);
   const listenerFor = attack.attacker?.startsWith('postgres-plaintext') ? attackers.pgPlain : attackers.pgTls;
   const slots: Record<string, unknown> = {
     ...arns,
@@ -293,6 +438,13 @@ async function runAttack(attack: AttackCase) {
     'attacker.host': listenerFor.host,
     'attacker.port': listenerFor.port,
     'own.username': roles.own.username,
+    'own.password': roles.own.password,
+    'long.username': roles.long.username,
+    'long.password': roles.long.password,
+    'settings:attacker:body': credentialCarrying('body'),
+    'settings:attacker:x-copy': credentialCarrying('x-copy'),
+    'settings:attacker:path': credentialCarrying('path'),
+    'settings:echo:token-field': credentialCarrying('token-field'),
     'victim.username': roles.victim.username,
     'privileged.username': roles.privileged.username,
     'privileged.password': roles.privileged.password,
@@ -317,9 +469,10 @@ async function runAttack(attack: AttackCase) {
   const arn = (await client.send(new CreateSecretCommand({ Name: name }))).ARN ?? '';
   let value: Record<string, unknown>;
   if (attack.function === 'api-token') {
+    // It may manage its own tokens, as a token rotated without an admin secret must.
     const own = tokens.state.issue(
       `${tokenNameFamily('rotation', arn)}initial`,
-      ['read'],
+      ['read', 'tokens:write'],
       undefined,
       new Date(),
     );
@@ -395,7 +548,7 @@ describe.each(corpus.map((attack) => [attack.id, attack] as const))('%s', (_id, 
     for (const listener of [attackers.pgTls, attackers.pgPlain]) {
       expect(credentialsReached(listener.received(), credentials)).toEqual([]);
     }
-    for (const listener of [attackers.http, attackers.internal]) {
+    for (const listener of [attackers.http, attackers.internal, attackers.echo]) {
       expect(credentialsReached(listener.received(), credentials)).toEqual([]);
     }
 
@@ -405,8 +558,10 @@ describe.each(corpus.map((attack) => [attack.id, attack] as const))('%s', (_id, 
       expect(result.currentAfter.SecretString).toBe(result.currentBefore.SecretString);
       expect(result.rolesChanged).toBe(false);
       expect(result.tokensChanged).toBe(false);
-      // Data from a service the function must not call never becomes a secret value.
+      // Data from a service the function must not call never becomes a secret value, and neither does
+      // a credential the function holds for someone else.
       expect(JSON.stringify(result.pendingValue)).not.toContain(INTERNAL_DATA);
+      expect(credentialsReached(JSON.stringify(result.pendingValue), othersCredentials(attack))).toEqual([]);
       // Every login the attacker does not own still works with its own password.
       for (const login of [result.roles.victim, MASTERS.rds, MASTERS.self, MASTERS.foreign]) {
         expect(await pg.canLogin(login.username, login.password)).toBe(true);

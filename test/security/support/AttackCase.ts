@@ -2,8 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The function configurations attacks run against; see `attackProfiles` for what each sets. */
-export const PROFILES = ['default', 'bound', 'no-origins', 'strict-http', 'function-settings'] as const;
+/** The function configurations attacks run against; see `profileEnvironment` for what each sets. */
+export const PROFILES = [
+  'default',
+  'empty-lists',
+  'open',
+  'attacker-origin',
+  'echo-provider',
+  'no-origins',
+  'strict-http',
+  'function-settings',
+] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export const ATTACKERS = [
@@ -11,8 +20,13 @@ export const ATTACKERS = [
   'postgres-plaintext-cleartext',
   'http',
   'http-internal',
+  'http-echo',
 ] as const;
 export type AttackerKind = (typeof ATTACKERS)[number];
+
+/** What the database holds before an attack, beyond the roles every attack gets. */
+export const SETUPS = ['hostile-search-path'] as const;
+export type Setup = (typeof SETUPS)[number];
 
 const FUNCTIONS = ['postgres-single-user', 'postgres-alternating-users', 'api-token'] as const;
 export type AttackedFunction = (typeof FUNCTIONS)[number];
@@ -30,6 +44,7 @@ export interface AttackCase {
   readonly profile: Profile;
   readonly secret: Readonly<Record<string, unknown>>;
   readonly attacker?: AttackerKind;
+  readonly setup?: Setup;
   /** A named error, or a control case that rotates. */
   readonly expect: { readonly error: string } | { readonly outcome: 'rotated' };
 }
@@ -76,6 +91,7 @@ export function loadAttackCorpus(): AttackCase[] {
         ...(raw['attacker'] === undefined
           ? {}
           : { attacker: oneOf(raw['attacker'], ATTACKERS, 'attacker', file) }),
+        ...(raw['setup'] === undefined ? {} : { setup: oneOf(raw['setup'], SETUPS, 'setup', file) }),
         expect,
       };
     });

@@ -11,7 +11,9 @@ import {
   benchTargetsSection,
   deploySizingSection,
 } from './benchTables.js';
+import { MUTATIONS } from '../security/mutations.js';
 import { type ConsumerReport, consumerLoadSection } from './consumerTables.js';
+import { mutationTable } from './mutationTable.js';
 import { type QuotaReport, quotaFleetSection } from './quotaTables.js';
 import {
   faultMatrixSection,
@@ -67,6 +69,7 @@ export const DOC_SECTIONS: Readonly<Record<string, DocSection>> = {
   'quota-fleet': { source: DATA_FILES.quotas, render: (data) => quotaFleetSection(data.quotas) },
   'consumer-load': { source: DATA_FILES.consumer, render: (data) => consumerLoadSection(data.consumer) },
   attacks: { source: `${DATA_FILES.attacks}/*.json`, render: (data) => attackTable(data.attacks) },
+  mutations: { source: 'scripts/security/mutations.ts', render: () => mutationTable(MUTATIONS) },
 };
 
 function readJson<T>(root: string, path: string, keys: readonly string[]): T {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MUTATIONS } from '../security/mutations.js';
 import { type AttackSummary, attackTable, parseAttackSummary } from './attackTable.js';
 import {
   type BenchResults,
@@ -11,7 +12,6 @@ import {
   benchTargetsSection,
   deploySizingSection,
 } from './benchTables.js';
-import { MUTATIONS } from '../security/mutations.js';
 import { type ConsumerReport, consumerLoadSection } from './consumerTables.js';
 import { mutationTable } from './mutationTable.js';
 import { type QuotaReport, quotaFleetSection } from './quotaTables.js';

@@ -26,7 +26,8 @@ export interface PostgresConfig {
   readonly previousLoginTtlSeconds: number;
 }
 
-export const DEFAULT_CHECK_QUERY = 'SELECT count(*) FROM pg_catalog.pg_namespace';
+// Schema-qualified throughout: it runs in a session whose search_path the login's owner may set.
+export const DEFAULT_CHECK_QUERY = 'SELECT pg_catalog.count(*) FROM pg_catalog.pg_namespace';
 
 export function loadPostgresConfig(env: Env): PostgresConfig {
   const sslMode = optionalString(env, 'PG_SSL_MODE') ?? 'verify-full';

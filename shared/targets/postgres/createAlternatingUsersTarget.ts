@@ -167,10 +167,26 @@ export function createAlternatingUsersTarget(
         if ((await roleState(session, original)) === undefined)
           throw new RoleMissingError(original, pending.host);
         // Only a clone this function made acts as the original; a look-alike name proves nothing. Asked
-        // here, in the master's session, since the clone's own session is shaped by its owner.
-        if (proof.value.username === clone) {
-          const proved = await roleState(session, clone);
-          if (!proved?.memberOf.includes(original)) throw new CloneNotMemberError(clone, original);
+        // here, in the master's session, since the clone's own session is shaped by its owner. A real
+        // clone that lost its membership is repaired only once a login of the original itself proves.
+        if (
+          proof.value.username === clone &&
+          !(await roleState(session, clone))?.memberOf.includes(original)
+        ) {
+          await access
+            .prove(
+              [
+                ['AWSPREVIOUS', () => values.previous()],
+                ['AWSCURRENT', async () => current],
+              ],
+              pending,
+              (value) =>
+                value.username === original ? undefined : `'${value.username}' is not '${original}'`,
+              logger,
+            )
+            .catch(() => {
+              throw new CloneNotMemberError(clone, original);
+            });
         }
         await access.guard(session, master, [original, clone]);
         if (pending.username === clone) await ensureClone(session, original, clone, await verifier);

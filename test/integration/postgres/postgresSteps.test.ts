@@ -11,6 +11,23 @@ import {
   VERSION_2,
 } from './postgresFixture.js';
 
+/**
+ * Takes back every grant of `role` to `member`, whoever made it: a superuser's plain REVOKE only takes
+ * back its own grants, and the master made these.
+ */
+async function revokeEveryGrant(c: import('pg').Client, role: string, member: string): Promise<void> {
+  const grants = await c.query<{ grantor: string }>(
+    'SELECT g.rolname AS grantor FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.grantor WHERE m.roleid = $1::regrole AND m.member = $2::regrole',
+    [c.escapeIdentifier(role), c.escapeIdentifier(member)],
+  );
+  expect(grants.rows.length).toBeGreaterThan(0);
+  for (const { grantor } of grants.rows) {
+    await c.query(
+      `REVOKE ${c.escapeIdentifier(role)} FROM ${c.escapeIdentifier(member)} GRANTED BY ${c.escapeIdentifier(grantor)}`,
+    );
+  }
+}
+
 const db = usePostgresFixtures({ user: 'app', password: (n) => `Initial-${n}-pw-Zq8` });
 const { output, fixture, uniqueUser } = db;
 
@@ -236,7 +253,7 @@ describe('alternating users', () => {
     const clone = f.login('AWSCURRENT').username;
     const original = f.login('AWSPREVIOUS').username;
     await db.server.admin(async (c) => {
-      await c.query(`REVOKE ${c.escapeIdentifier(original)} FROM ${c.escapeIdentifier(clone)}`);
+      await revokeEveryGrant(c, original, clone);
       await c.query('CREATE ROLE drift_extra_role NOLOGIN').catch(() => undefined);
       await c.query(`GRANT drift_extra_role TO ${c.escapeIdentifier(clone)}`);
     });
@@ -478,5 +495,33 @@ describe('bad inputs get a named error and change nothing', () => {
       expect(f.store.snapshot()[VERSION_1]?.value).toBeUndefined();
       expect(f.gate.calls.filter((label) => label.startsWith('connect'))).toEqual([]);
     }
+  });
+});
+
+describe('alternating users: a clone that lost its membership', () => {
+  it('is repaired once the original login proves, even while the clone itself still logs in', async () => {
+    const f = await fixture({ strategy: 'alternating', master: true });
+    await f.rotate(VERSION_1, 1);
+    const clone = f.login('AWSCURRENT').username;
+    const original = f.login('AWSPREVIOUS').username;
+    // Both lost: the clone now logs in as itself, so only the master's session can tell it is no clone.
+    await db.server.admin(async (c) => {
+      await revokeEveryGrant(c, original, clone);
+      await c.query(`ALTER ROLE ${c.escapeIdentifier(clone)} RESET role`);
+    });
+    expect(await canLogin(db.server, clone, f.login('AWSCURRENT').password)).toBe(true);
+    f.begin(VERSION_2);
+
+    await f.rotate(VERSION_2, 1);
+
+    const members = await db.server.admin(async (c) =>
+      (
+        await c.query(
+          'SELECT b.rolname FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1',
+          [clone],
+        )
+      ).rows.map((r: { rolname: string }) => r.rolname),
+    );
+    expect(members).toEqual([original]);
   });
 });

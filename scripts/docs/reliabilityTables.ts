@@ -76,6 +76,13 @@ export interface ReliabilityReport {
       readonly queries: number;
       readonly failed: number;
     }>;
+    readonly 'secret-fuzzing'?: ReadonlyArray<{
+      readonly function: string;
+      readonly seed: number;
+      readonly cases: number;
+      readonly rotated: number;
+      readonly refusedBy: Readonly<Record<string, number>>;
+    }>;
     readonly 'chaos-soak'?: ReadonlyArray<{
       readonly seed: number;
       readonly faultRate: number;
@@ -311,6 +318,19 @@ export function reliabilitySuiteSection(report: ReliabilityReport): string {
       `${formatCount(soak.rotationsCompleted)}/${formatCount(soak.rotationsStarted)} rotations completed; ${formatCount(soak.faultsInjected)} faults (${formatCount(soak.faultsOnClientRetries)} on a retry), ${soak.kills} kills, ` +
         `${soak.failedRuns} failed runs, ${soak.reattempts} reattempts, ${soak.resumes} resumes; longest single-user window ${formatCount(soak.longestSingleUserWindowMs)} ms, ` +
         `all healed ${formatCount(soak.healedAfterMs)} ms after the chaos; ${formatCount(soak.requests)} requests, ${formatCount(soak.failedRequests)} failed; ${soak.violations} violations`,
+    ]);
+  }
+
+  const fuzzing = report.sections['secret-fuzzing'] ?? [];
+  if (fuzzing.length > 0) {
+    const refusals = new Map<string, number>();
+    for (const run of fuzzing)
+      for (const [name, n] of Object.entries(run.refusedBy))
+        refusals.set(name, (refusals.get(name) ?? 0) + n);
+    rows.push([
+      'secret fuzzing (`test/security/fuzz/`)',
+      `hostile secrets generated with fast-check (seeds ${fuzzing.map((r) => r.seed).join(', ')}) for ${fuzzing.map((r) => `\`${r.function}\``).join(', ')}, each rotated by the built function: control characters, NUL, long strings, wrong JSON types, duplicated and unknown keys, other roles, the attacker's host`,
+      `${formatCount(sum(fuzzing.map((r) => r.cases)))} cases, ${formatCount(sum(fuzzing.map((r) => r.rotated)))} rotated their own role or token, the rest refused with a named error (${oneOf(code([...refusals.keys()].sort()))}); no login as another role, no other role's password or membership changed, no credential at the listener`,
     ]);
   }
 

@@ -89,8 +89,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     defense: 'a provider never hands back the credential as a token',
     file: 'shared/targets/api-token/createApiTokenTarget.ts',
-    find: 'refuseEchoes(api, issued, [credential, ...(admin?.values ?? [])]);',
-    replace: '',
+    find: 'privileged.some((held) => value.includes(held))',
+    replace: 'privileged.length < 0',
     files: [ATTACKS],
     red: ['token-echo-of-admin-credential'],
   },

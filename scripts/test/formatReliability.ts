@@ -109,6 +109,15 @@ export function formatReliability(results: ReliabilityResults): string {
         `longest single-user window ${soak['longestSingleUserWindowMs']} ms, healed ${soak['healedAfterMs']} ms after the chaos; ` +
         `${soak['requests']} application requests, ${soak['failedRequests']} failed; ${soak['violations']} violations`,
     );
+  for (const fuzz of results.sections['secret-fuzzing'] ?? [])
+    out.push(
+      `- secret fuzzing of ${fuzz['function']} (seed ${fuzz['seed']}): ${fuzz['cases']} hostile secrets, ${fuzz['rotated']} rotated, ` +
+        `the rest refused with named errors (${Object.entries(
+          (fuzz['refusedBy'] ?? {}) as Record<string, number>,
+        )
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ')}); every invariant held`,
+    );
   out.push(
     formatLeakCheck(results.leakCheck),
     '',

@@ -22,12 +22,26 @@ function optionalString(object: SecretObject, key: string): string | undefined {
   return value;
 }
 
+// A token travels in an HTTP header: a control character would end or split the header, and a
+// character beyond Latin-1 cannot be sent at all (fetch refuses it as if the network had failed).
+const HEADER_VALUE = /^[\x20-\x7e\x80-\xff]*$/;
+
+/** Why `token` cannot be sent as a header value, in words that never quote it; `undefined` when it can. */
+export function tokenProblem(token: string): string | undefined {
+  if (!HEADER_VALUE.test(token))
+    return 'must be a valid HTTP header value (no control characters, Latin-1 only)';
+  return token.length > 8192 ? 'must be at most 8192 characters' : undefined;
+}
+
 export function parseTokenSecret(secretString: string): TokenSecret {
   const fields = parseSecretJson(secretString);
+  const token = requireStringKey(fields, 'token');
+  const problem = tokenProblem(token);
+  if (problem !== undefined) throw new TokenSecretError('token', problem);
   return Object.freeze({
     fields,
     provider: optionalString(fields, 'provider'),
-    token: requireStringKey(fields, 'token'),
+    token,
     tokenId: optionalString(fields, 'tokenId'),
     expiresAt: optionalString(fields, 'expiresAt'),
     adminSecretArn: optionalString(fields, 'adminSecretArn'),

@@ -8,12 +8,19 @@ import type { ApiTokenConfig } from './ApiTokenConfig.js';
 import {
   AdminSettingsError,
   PrivilegedValueReturnedError,
+  ProviderResponseError,
   SingleLiveTokenError,
   TokenSecretError,
 } from './errors.js';
 import { resolveProvider } from './providers/resolveProvider.js';
 import type { IssuedToken, TokenProvider } from './TokenProvider.js';
-import { parseTokenSecret, serializeTokenSecret, type TokenSecret, withToken } from './TokenSecret.js';
+import {
+  parseTokenSecret,
+  serializeTokenSecret,
+  type TokenSecret,
+  tokenProblem,
+  withToken,
+} from './TokenSecret.js';
 import { tokenNameFamily } from './tokenNameFamily.js';
 
 export interface ApiTokenTargetDependencies {
@@ -90,6 +97,9 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
     if (typeof token !== 'string' || token.length === 0) {
       throw new TokenSecretError('adminSecretArn', "names a secret without a string 'token' key");
     }
+    const problem = tokenProblem(token);
+    if (problem !== undefined)
+      throw new TokenSecretError('adminSecretArn', `names a secret whose 'token' ${problem}`);
     return { arn: metadata.arn, token, settings: fields['settings'], values: stringsIn(fields) };
   };
 
@@ -127,8 +137,14 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
     return { admin, api: provider(secret, admin), credential: admin?.token ?? secret.token };
   };
 
-  /** A provider that answers with the credential it was called with must not have it stored as a token. */
-  const refuseEchoes = (api: TokenProvider, issued: IssuedToken, privileged: readonly string[]) => {
+  /**
+   * A provider that answers with the credential it was called with must not have it stored as a token,
+   * nor a token that could never be sent back to it.
+   */
+  const checkIssued = (api: TokenProvider, issued: IssuedToken, privileged: readonly string[]) => {
+    const unusable = tokenProblem(issued.token);
+    if (unusable !== undefined)
+      throw new ProviderResponseError(api.name, 'issue a token', `the new token ${unusable}`);
     for (const [field, value] of [
       ['token', issued.token],
       ['token id', issued.tokenId],
@@ -165,7 +181,7 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
         });
       }
       const issued = await api.issue(name, credential);
-      refuseEchoes(api, issued, [credential, ...(admin?.values ?? [])]);
+      checkIssued(api, issued, [credential, ...(admin?.values ?? [])]);
       context.logger.info('Issued a new token', {
         provider: api.name,
         tokenId: issued.tokenId,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseTokenSecret,
   serializeTokenSecret,
+  tokenProblem,
   withToken,
 } from '../../../../shared/targets/api-token/TokenSecret.js';
 
@@ -69,5 +70,28 @@ describe('token secret format', () => {
     } catch (error) {
       expect(String(error)).not.toContain(TOKEN);
     }
+  });
+});
+
+describe('a token as a header value', () => {
+  it.each([
+    ['a CR LF that would start a new header', 'tok\r\nx-admin: yes'],
+    ['a NUL', 'tok\u0000en'],
+    ['a character beyond Latin-1', 'tok€n'],
+    ['more than 8192 characters', 't'.repeat(8193)],
+  ])('is refused at parse when it holds %s, naming the key and never the value', (_what, token) => {
+    let caught: unknown;
+    try {
+      parseTokenSecret(JSON.stringify({ provider: 'http', token }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ name: 'TokenSecretError', key: 'token' });
+    expect((caught as Error).message).not.toContain(token);
+  });
+
+  it('accepts printable ASCII and Latin-1', () => {
+    expect(tokenProblem('ghp_AbC-123.xyz~+/=')).toBeUndefined();
+    expect(tokenProblem('café')).toBeUndefined();
   });
 });

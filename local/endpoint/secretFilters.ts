@@ -79,6 +79,29 @@ export function words(text: string): string[] {
 const hasWord = (text: string | undefined, word: string) =>
   text !== undefined && words(text).some((candidate) => candidate.startsWith(word));
 
+/**
+ * Every word of the value starts a word of `text`. A value with no word at all (only punctuation,
+ * or empty) matches nothing: there is nothing to search for.
+ */
+function hasEveryWord(text: string | undefined, value: string): boolean {
+  const wanted = words(value);
+  return wanted.length > 0 && wanted.every((word) => hasWord(text, word));
+}
+
+/**
+ * What `all` searches (API_Filter: "searches all attributes"): the attributes the other keys
+ * filter on, each on its own.
+ */
+function searchedAttributes(record: SecretRecord): Array<string | undefined> {
+  return [
+    record.name,
+    record.description,
+    ...record.tags.flatMap((tag) => [tag.Key, tag.Value]),
+    primaryRegion(record),
+    record.owningService,
+  ];
+}
+
 function matchesValue(record: SecretRecord, key: FilterKey, value: string): boolean {
   const prefixOf = (text: string | undefined) => text?.startsWith(value) ?? false;
   switch (key) {
@@ -95,13 +118,12 @@ function matchesValue(record: SecretRecord, key: FilterKey, value: string): bool
     case 'description':
       // API_Filter: prefix match, not case-sensitive; the user guide: it matches words, so
       // "My Description" finds "Description of my secret". Every word must start a word.
-      return words(value).every((word) => hasWord(record.description, word));
-    case 'all': {
-      // The user guide: "searching for My_Secret matches secrets with the word my or secret in
-      // the name, description, or tags".
-      const fields = [record.name, record.description, ...record.tags.flatMap((t) => [t.Key, t.Value])];
-      return words(value).some((word) => fields.some((field) => hasWord(field, word)));
-    }
+      return hasEveryWord(record.description, value);
+    case 'all':
+      // API_Filter: the value is broken into words, searched in every attribute, in any case. As
+      // with description, every word of the value must start a word of one attribute: AWS lists
+      // only SecretOne… for `SecretOne`, not every secret whose name has the word `secret`.
+      return searchedAttributes(record).some((attribute) => hasEveryWord(attribute, value));
     default: {
       const unknown: never = key;
       throw new Error(`unhandled filter key ${String(unknown)}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drives the local stack with the real AWS CLI: create, read, stage and rotate a secret.
+# Drives the local stack with the real AWS CLI: create, read, stage, rotate, list and filter secrets.
 # Run by .ci/run where `aws` is installed; needs the functions built (npm test builds them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -80,6 +80,22 @@ batch=$(sm batch-get-secret-value --secret-id-list cli/smoke cli/batch cli/missi
 [ "$(echo "$batch" | field Errors.0.ErrorCode)" = "ResourceNotFoundException" ] ||
   fail "batch-get-secret-value did not report the missing secret"
 
+# list-secrets --filters: `all` needs every word of the value, at the start of a word, in any case.
+names() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).SecretList.map(x=>x.Name).join(" ")))'; }
+sm create-secret --name cli-filter/SecretOne7 --secret-string '{"password":"cli-filter-password-7"}' >/dev/null
+sm create-secret --name cli-filter/SecretTwo7 --secret-string '{"password":"cli-filter-password-8"}' \
+  --description 'Second filter secret' >/dev/null
+[ "$(sm list-secrets --filters Key=all,Values=SecretOne | names)" = "cli-filter/SecretOne7" ] ||
+  fail "list-secrets --filters Key=all,Values=SecretOne did not find SecretOne alone"
+[ "$(sm list-secrets --filters Key=all,Values=secret | names)" = "cli-filter/SecretOne7 cli-filter/SecretTwo7" ] ||
+  fail "list-secrets --filters Key=all,Values=secret did not find both secrets"
+[ "$(sm list-secrets --filters Key=all,Values='second FILTER' | names)" = "cli-filter/SecretTwo7" ] ||
+  fail "list-secrets --filters Key=all did not search the description"
+[ "$(sm list-secrets --filters Key=all,Values=ret | names)" = "" ] ||
+  fail "list-secrets --filters Key=all matched the middle of a word"
+[ "$(sm list-secrets --filters Key=name,Values=cli-filter/ Key=all,Values=two | names)" = "cli-filter/SecretTwo7" ] ||
+  fail "list-secrets with two filters did not need both"
+
 # A replicated secret: read in the replica Region under the same name, following its primary, read-only there.
 replica() { AWS_DEFAULT_REGION=eu-west-1 sm "$@"; }
 sm create-secret --name cli/replicated --secret-string '{"password":"cli-replicated-password-5"}' \
@@ -98,7 +114,7 @@ fi
 if sm delete-secret --secret-id cli/replicated >/dev/null 2>&1; then fail "a primary with replicas was deleted"; fi
 sm remove-regions-from-replication --secret-id cli/replicated --remove-replica-regions eu-west-1 >/dev/null
 sm delete-secret --secret-id cli/replicated --force-delete-without-recovery >/dev/null
-if grep -q "cli-updated-password-3\|cli-batch-password-4\|cli-replicated-password" "$log_file"; then
+if grep -q "cli-updated-password-3\|cli-batch-password-4\|cli-filter-password\|cli-replicated-password" "$log_file"; then
   fail "a secret value reached the stack log"
 fi
 

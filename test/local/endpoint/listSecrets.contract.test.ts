@@ -1,4 +1,5 @@
 import {
+  BatchGetSecretValueCommand,
   CreateSecretCommand,
   type Filter,
   ListSecretsCommand,
@@ -14,7 +15,9 @@ import { startEndpoint } from './endpointFixture.js';
 // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html): words
 // split at punctuation, at a change of case and between letters and digits; "My Description"
 // matches "Description of my secret". Sort order: API_ListSecrets (SortBy, SortOrder; "Secrets are
-// listed by CreatedDate").
+// listed by CreatedDate"). For `all`, every word of the value must start a word of one attribute:
+// AWS answers `all` = `SecretOne` with SecretOne… alone, not with every secret whose name holds the
+// word `secret` (docs/local-stack.md, "Differences from AWS").
 
 let now = Date.UTC(2026, 0, 1);
 let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
@@ -126,6 +129,110 @@ describe('ListSecrets filters (API_Filter, Find secrets in Secrets Manager)', ()
       await expect(refused).rejects.toMatchObject({ name: 'ValidationException' });
       await expect(refused).rejects.toThrow(/Member must satisfy enum value set/);
     }
+  });
+});
+
+describe('ListSecrets all filter (API_Filter: words, every attribute, any case)', () => {
+  let search: Awaited<ReturnType<typeof startEndpoint>>;
+  const suffix = 'k7q2';
+  const secretOne = `SecretOne${suffix}`;
+  const secretTwo = `SecretTwo${suffix}`;
+  const secretFTag = `SecretFTag${suffix}`;
+  const secretFValue = `SecretFValue${suffix}`;
+  const topsecret = `Topsecret${suffix}`;
+  const unrelated = `ledger${suffix}`;
+  let clock = Date.UTC(2026, 1, 1);
+
+  beforeAll(async () => {
+    search = await startEndpoint({ clock: () => new Date(clock) });
+    const secrets = [
+      { Name: secretOne },
+      { Name: secretTwo, Description: 'Rotated nightly' },
+      { Name: secretFTag, Tags: [{ Key: 'billing', Value: 'v' }] },
+      { Name: secretFValue, Tags: [{ Key: 'k', Value: 'billing' }] },
+      { Name: topsecret, Tags: [{ Key: 'Team', Value: 'Payments' }] },
+      { Name: unrelated },
+    ];
+    for (const secret of secrets) {
+      clock += 1000;
+      await search.client.send(new CreateSecretCommand({ ...secret, SecretString: 'v' }));
+    }
+  });
+  afterAll(async () => {
+    await search.close();
+  });
+
+  const found = async (...values: string[]) =>
+    (
+      (await search.client.send(new ListSecretsCommand({ Filters: [{ Key: 'all', Values: values }] })))
+        .SecretList ?? []
+    ).map((s) => s.Name);
+
+  it('needs every word of the value: SecretOne finds SecretOne… alone, not every Secret… name', async () => {
+    expect(await found('SecretOne')).toEqual([secretOne]);
+    expect(await found('secret one')).toEqual([secretOne]);
+    expect(await found('SomeSecret')).toEqual([]);
+  });
+
+  it('matches the start of a word, in any case, never the middle of one', async () => {
+    const secretNames = [secretOne, secretTwo, secretFTag, secretFValue];
+    expect(await found('Secret')).toEqual(secretNames);
+    expect(await found('SECRET')).toEqual(secretNames);
+    expect(await found('sec')).toEqual(secretNames);
+    // `Topsecret` is one word: `secret` starts no word of it.
+    expect(await found('ret')).toEqual([]);
+    expect(await found('tops')).toEqual([topsecret]);
+  });
+
+  it('searches descriptions, tag keys and tag values as well as names', async () => {
+    expect(await found('billing')).toEqual([secretFTag, secretFValue]);
+    expect(await found('rotated NIGHTLY')).toEqual([secretTwo]);
+    expect(await found('payments')).toEqual([topsecret]);
+  });
+
+  it('finds the words of one value in one attribute', async () => {
+    // `topsecret` is in the name and `payments` in a tag value: no single attribute has both.
+    expect(await found('topsecret payments')).toEqual([]);
+    expect(await found('team')).toEqual([topsecret]);
+  });
+
+  it('matches nothing for a value without a letter or digit; several values are any of them', async () => {
+    expect(await found('+')).toEqual([]);
+    expect(await found('.')).toEqual([]);
+    expect(await found('ledger', 'nightly')).toEqual([secretTwo, unrelated]);
+  });
+
+  it('a leading ! keeps the secrets the value does not match', async () => {
+    expect(await found('!secret')).toEqual([topsecret, unrelated]);
+  });
+
+  it('searches the primary Region and the owning service too (all attributes)', async () => {
+    const replicated = `replicated${suffix}`;
+    clock += 1000;
+    await search.client.send(
+      new CreateSecretCommand({
+        Name: replicated,
+        SecretString: 'v',
+        AddReplicaRegions: [{ Region: 'eu-west-1' }],
+      }),
+    );
+    clock += 1000;
+    search.server.store.createManagedSecret({
+      name: `managed/master${suffix}`,
+      secretString: '{}',
+      owningService: 'rds',
+      tags: [],
+    });
+    // Only the replicated secret has a primary Region (us-east-1); only the managed one an owner.
+    expect(await found('us-east')).toEqual([replicated]);
+    expect(await found('RDS')).toEqual([`managed/master${suffix}`]);
+  });
+
+  it('is the same rule in BatchGetSecretValue Filters (API_BatchGetSecretValue)', async () => {
+    const batch = await search.client.send(
+      new BatchGetSecretValueCommand({ Filters: [{ Key: 'all', Values: ['SecretOne'] }] }),
+    );
+    expect((batch.SecretValues ?? []).map((v) => v.Name)).toEqual([secretOne]);
   });
 });
 

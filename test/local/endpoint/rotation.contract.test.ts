@@ -178,6 +178,25 @@ describe('RotateSecret', () => {
     );
   });
 
+  // API_RotateSecret, InvalidRequestException: "You tried to enable rotation on a secret that
+  // doesn't already have a Lambda function ARN configured and you didn't include such an ARN as a
+  // parameter in this call." Rules alone do not make a rotation.
+  it('refuses rotation rules without a function on a secret that never had one, and changes nothing', async () => {
+    const { name } = await secret();
+    const before = await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }));
+
+    await expect(
+      endpoint.client.send(
+        new RotateSecretCommand({ SecretId: name, RotationRules: { AutomaticallyAfterDays: 7 } }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidRequestException);
+
+    const after = await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }));
+    expect(after.RotationEnabled).toBeUndefined();
+    expect(after.RotationRules).toBeUndefined();
+    expect(after.VersionIdsToStages).toEqual(before.VersionIdsToStages);
+  });
+
   it.each([
     [{ AutomaticallyAfterDays: 0 }],
     [{ AutomaticallyAfterDays: 1001 }],

@@ -61,6 +61,22 @@ describe('UpdateSecret (API_UpdateSecret)', () => {
     );
   });
 
+  // API_DescribeSecret, LastAccessedDate: "The date that the secret was last accessed in the
+  // Region. This field is omitted if the secret has never been retrieved in the Region." UpdateSecret
+  // writes; it retrieves nothing.
+  it('leaves LastAccessedDate out until the secret is read, and an update does not set it', async () => {
+    const { name } = await secret();
+    await update({ SecretString: 'v2', ClientRequestToken: token(2), Description: 'two' }, name);
+
+    const updated = await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }));
+    expect(updated.LastAccessedDate).toBeUndefined();
+    expect(updated.LastChangedDate).toEqual(new Date(now));
+
+    await endpoint.client.send(new GetSecretValueCommand({ SecretId: name }));
+    const read = await endpoint.client.send(new DescribeSecretCommand({ SecretId: name }));
+    expect(read.LastAccessedDate).toEqual(new Date(Math.floor(now / 86_400_000) * 86_400_000));
+  });
+
   it('changes the description and KMS key without a new version; an empty KmsKeyId is the AWS managed key', async () => {
     const { name } = await secret();
 

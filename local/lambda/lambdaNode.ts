@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The installer of the Node the functions run on in production (scripts/ci/lambda-node.env). */
+const INSTALLER = fileURLToPath(new URL('../../scripts/ci/install-lambda-node.sh', import.meta.url));
+
+export interface LambdaNode {
+  /** The `node` a function's process runs on. */
+  readonly path: string;
+  /** It is the pinned production runtime, not a stand-in. */
+  readonly pinned: boolean;
+}
+
+let found: LambdaNode | undefined;
+
+/**
+ * The Node a local function runs on: the pinned production runtime when
+ * `scripts/ci/install-lambda-node.sh` has installed it (its `--cached` mode installs nothing and
+ * only says where it is), else the Node running the stack. Looked up once per process.
+ */
+export function lambdaNode(): LambdaNode {
+  found ??= lookUp();
+  return found;
+}
+
+function lookUp(): LambdaNode {
+  if (existsSync(INSTALLER)) {
+    try {
+      const dir = execFileSync('bash', [INSTALLER, '--cached'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 10_000,
+      }).trim();
+      const node = join(dir, 'node');
+      if (dir !== '' && existsSync(node)) return { path: node, pinned: true };
+    } catch {
+      // Not installed (exit 1), another platform, or no bash: the stack's own Node stands in.
+    }
+  }
+  return { path: process.execPath, pinned: false };
+}
+
+/**
+ * What a function's process needs on a Node other than the pinned one so that its output is what
+ * Lambda's would be: the AWS SDK warns once per process on Node older than it will support
+ * (NodeVersionSupportWarning), which Lambda's runtime never prints. The SDK's own switch turns off
+ * that one warning and no other.
+ */
+export function fallbackEnvironment(node: LambdaNode): Readonly<Record<string, string>> {
+  return node.pinned ? {} : { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+}

@@ -184,8 +184,9 @@ describe('the local console in Chromium', () => {
       'NoWorkingCredentialsError',
       'NoWorkingCredentialsError',
     ]);
-    const [error] = await texts(`${failed} p.error`);
-    expect(error).toContain('NoWorkingCredentialsError in setSecret:');
+    const [error] = await texts(`${failed} .rotation-error`);
+    expect(error).toContain('setSecret failed:');
+    expect(error).toContain('NoWorkingCredentialsError');
     expect(error).toContain(`Cannot set the new password of '${ROLE}'`);
     const [summary] = await texts(`${card(BROKEN_DB)} .summary`);
     expect(summary).toContain('AWSPENDING is on version');
@@ -198,6 +199,50 @@ describe('the local console in Chromium', () => {
     expect((await texts(`${card(BROKEN_DB)} .note-error`))[0]).toContain(
       'CancelRefused: Refusing: neither AWSCURRENT',
     );
+    await snapshotHtml();
+  });
+
+  it("shows each of a stuck secret's errors once, a short first line with the rest on demand", async () => {
+    const stuck = card(BROKEN_DB);
+    const whole = (await texts(stuck))[0] ?? '';
+    const count = (text: string) => whole.split(text).length - 1;
+    // The diagnosis, the refusal, the credential check, the rotation and its event each quote an
+    // error; each text is in the card once.
+    expect(count(`Cannot set the new password of '${ROLE}'`)).toBe(1);
+    expect(count(`rejected the login of '${ROLE}' with the AWSCURRENT credentials`)).toBe(1);
+    expect(count(`rejected the login of '${ROLE}' with the AWSPENDING credentials`)).toBe(1);
+    expect(count('Refusing: neither AWSCURRENT')).toBe(1);
+    // Where a text comes back, only its name is shown, pointing up to it.
+    expect(await texts(`${stuck} .event[data-event="RotationFailed"] .error-ref .error-type`)).toEqual([
+      'NoWorkingCredentialsError',
+    ]);
+    expect((await texts(`${stuck} .summary`))[0]).toContain(
+      'Neither AWSCURRENT (PostgresLoginRejectedError) nor AWSPENDING (PostgresLoginRejectedError)',
+    );
+    expect((await texts(`${stuck} .note-error summary`))[0]).toContain(
+      'Refusing: neither AWSCURRENT (PostgresLoginRejectedError) nor AWSPENDING (PostgresLoginRejectedError)',
+    );
+
+    // Each error opens on one short line; the rest of its text is there on demand.
+    const lines = await texts(`${stuck} details.error > summary`);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const line of lines) {
+      expect(line).not.toContain('\n');
+      expect(line.length).toBeLessThanOrEqual(240);
+    }
+    const hidden = `${stuck} .rotation-error details.error:not([open]) .error-rest`;
+    const visible = (selector: string) =>
+      page.$eval(selector, (node) => (node as unknown as { checkVisibility(): boolean }).checkVisibility());
+    expect(await visible(hidden)).toBe(false);
+    await page.click(`${stuck} .rotation-error details.error > summary`);
+    await page.waitForSelector(`${stuck} .rotation-error details.error[open] .error-rest`);
+    expect(await visible(`${stuck} .rotation-error .error-rest`)).toBe(true);
+    expect((await texts(`${stuck} .rotation-error .error-rest`))[0]).toContain(
+      'Store the working password as AWSCURRENT',
+    );
+    // Opened text stays open when the card is drawn again.
+    await page.evaluate('new Promise((resolve) => setTimeout(resolve, 2_500))');
+    expect(await page.$(`${stuck} .rotation-error details.error[open]`)).not.toBeNull();
     await snapshotHtml();
   });
 

@@ -42,6 +42,68 @@ function pendingVersion(secret) {
   return pending !== undefined && pending.versionId !== current?.versionId ? pending : undefined;
 }
 
+/** Error texts whose full text a person opened, by secret and text: kept open across redraws. */
+const opened = new Set();
+
+/** The first sentence of an error message, cut short if it runs long: what a card shows at first. */
+function firstLine(message) {
+  const end = message.search(/[.!?](\s|$)/);
+  const sentence = end === -1 ? message : message.slice(0, end + 1);
+  return sentence.length <= 160 ? sentence : `${sentence.slice(0, 159).trimEnd()}…`;
+}
+
+/** `Name: message` (how verdicts and events carry an error) as its name and message. */
+function splitError(text) {
+  const match = /^([A-Za-z][\w.]*): ([\s\S]*)$/.exec(text);
+  return match === null ? { type: null, message: text } : { type: match[1], message: match[2] };
+}
+
+/**
+ * Each error is shown in full once per card, where it first appears: its name and first line, with
+ * the rest a click away. Where the card already showed it, only its name and a pointer up.
+ */
+function errorShower(secret) {
+  const shown = new Set();
+  return (type, message, where = 'p') => {
+    const key = `${type ?? ''}\n${message}`;
+    const name = type === null ? null : el('strong', { class: 'error-type' }, type);
+    if (shown.has(key)) {
+      return el(
+        'span',
+        { class: 'error error-ref', 'data-error-ref': type ?? '' },
+        name,
+        name === null ? firstLine(message) : null,
+        ' (shown above)',
+      );
+    }
+    shown.add(key);
+    const head = firstLine(message);
+    const rest = head.endsWith('…') ? message : message.slice(head.length).trim();
+    const line = [name, name === null ? '' : ': ', head];
+    if (rest === '') return el(where, { class: 'error', 'data-error': type ?? '' }, line);
+    const id = `${secret.arn}\n${key}`;
+    const details = el(
+      'details',
+      { class: 'error', 'data-error': type ?? '', open: opened.has(id) },
+      el('summary', {}, line),
+      el('p', { class: 'error-rest' }, rest),
+    );
+    details.addEventListener('toggle', () => (details.open ? opened.add(id) : opened.delete(id)));
+    return details;
+  };
+}
+
+/** A text that quotes the credential checks' errors, with each quote cut to the error's name. */
+function withoutVerdicts(text, secret) {
+  let short = text;
+  for (const verdict of [secret.credentials?.current, secret.credentials?.pending]) {
+    if (verdict?.reason === undefined || verdict.reason === null) continue;
+    const { type } = splitError(verdict.reason);
+    short = short.split(`(${verdict.reason})`).join(`(${type ?? 'rejected'})`);
+  }
+  return short;
+}
+
 function healthBadge(health) {
   return el('span', { class: `health health-${health}`, 'data-health': health }, health.toUpperCase());
 }
@@ -60,10 +122,14 @@ async function act(secret, action, body) {
       secret.arn,
       answer.ok
         ? { ok: true, text: answer.message }
-        : { ok: false, text: `${answer.error.type}: ${answer.error.message}` },
+        : { ok: false, type: answer.error.type, text: answer.error.message },
     );
   } catch (error) {
-    notes.set(secret.arn, { ok: false, text: `The console did not answer: ${error.message}` });
+    notes.set(secret.arn, {
+      ok: false,
+      type: 'ConsoleUnreachable',
+      text: `The console did not answer: ${error.message}`,
+    });
   } finally {
     busy.delete(secret.arn);
     await refresh();
@@ -197,7 +263,7 @@ function attemptRow(rotation, attempt) {
   );
 }
 
-function rotationItem(rotation) {
+function rotationItem(rotation, showError) {
   const attempts = Math.max(rotation.attempts, 1);
   const failedSteps = rotation.steps.filter((s) => s.error !== null);
   const lastFailure = failedSteps.at(-1);
@@ -233,17 +299,19 @@ function rotationItem(rotation) {
     ),
     rotation.error !== null || lastFailure !== undefined
       ? el(
-          'p',
-          { class: 'error' },
-          el('strong', { class: 'error-type' }, (rotation.error ?? lastFailure.error).type),
-          lastFailure === undefined ? '' : ` in ${lastFailure.step}: `,
-          (rotation.error ?? lastFailure.error).message,
+          'div',
+          { class: 'rotation-error' },
+          lastFailure === undefined ? null : el('span', { class: 'muted' }, `${lastFailure.step} failed:`),
+          showError(
+            (rotation.error ?? lastFailure.error).type,
+            (rotation.error ?? lastFailure.error).message,
+          ),
         )
       : null,
   );
 }
 
-function events(secret) {
+function events(secret, showError) {
   if (secret.events.length === 0) return null;
   return el(
     'div',
@@ -261,15 +329,75 @@ function events(secret) {
             el('span', { class: 'muted' }, time(event.time)),
             el('span', { class: `event-name event-${event.eventName}` }, event.eventName),
             event.versionId ? el('code', { title: event.versionId }, shortId(event.versionId)) : null,
-            event.errorMessage ? el('span', { class: 'error' }, event.errorMessage) : null,
+            event.errorMessage
+              ? showError(splitError(event.errorMessage).type, splitError(event.errorMessage).message, 'span')
+              : null,
           ),
         ),
     ),
   );
 }
 
+/** A credential check's verdict on one version: works, or rejected with its error. */
+function verdictRow(label, verdict, showError) {
+  const { type, message } = splitError(verdict.reason ?? '');
+  return el(
+    'li',
+    { 'data-stage': label },
+    el('span', { class: `label label-${label}` }, label),
+    verdict.works ? el('span', { class: 'works' }, 'works') : el('span', { class: 'rejected' }, 'rejected'),
+    verdict.works ? null : showError(type, message, 'span'),
+  );
+}
+
 function card(secret) {
   const note = notes.get(secret.arn);
+  const showError = errorShower(secret);
+  // Built in page order, so an error is shown in full where it first appears.
+  const header = el(
+    'header',
+    {},
+    el('h2', {}, secret.name),
+    el('span', { class: 'region' }, secret.region),
+    healthBadge(secret.health),
+    actions(secret),
+  );
+  const summary = el('p', { class: 'summary' }, withoutVerdicts(secret.summary, secret));
+  const noted =
+    note === undefined
+      ? null
+      : note.ok
+        ? el('p', { class: 'note note-ok' }, note.text)
+        : el('div', { class: 'note note-error' }, showError(note.type, withoutVerdicts(note.text, secret)));
+  const credentials = secret.credentials
+    ? el(
+        'div',
+        { class: 'credentials' },
+        el('span', { class: 'muted' }, `${secret.credentials.target} check from here:`),
+        el(
+          'ul',
+          {},
+          verdictRow('AWSCURRENT', secret.credentials.current, showError),
+          verdictRow('AWSPENDING', secret.credentials.pending, showError),
+        ),
+      )
+    : null;
+  const fixes =
+    secret.fixes.length > 0
+      ? el(
+          'ul',
+          { class: 'fixes' },
+          secret.fixes.map((fix) => el('li', {}, el('code', {}, fix))),
+        )
+      : null;
+  const rotations =
+    secret.rotations.length === 0
+      ? el('p', { class: 'muted' }, 'No rotation since the stack started.')
+      : el(
+          'ol',
+          { class: 'rotations' },
+          [...secret.rotations].reverse().map((rotation) => rotationItem(rotation, showError)),
+        );
   return el(
     'section',
     {
@@ -280,39 +408,15 @@ function card(secret) {
       'data-region': secret.region,
       'data-health': secret.health,
     },
-    el(
-      'header',
-      {},
-      el('h2', {}, secret.name),
-      el('span', { class: 'region' }, secret.region),
-      healthBadge(secret.health),
-      actions(secret),
-    ),
-    el('p', { class: 'summary' }, secret.summary),
-    note ? el('p', { class: note.ok ? 'note note-ok' : 'note note-error' }, note.text) : null,
-    secret.credentials
-      ? el(
-          'p',
-          { class: 'credentials' },
-          `${secret.credentials.target} check: AWSCURRENT `,
-          secret.credentials.current.works ? 'works' : `rejected (${secret.credentials.current.reason})`,
-          ', AWSPENDING ',
-          secret.credentials.pending.works ? 'works' : `rejected (${secret.credentials.pending.reason})`,
-        )
-      : null,
-    secret.fixes.length > 0
-      ? el(
-          'ul',
-          { class: 'fixes' },
-          secret.fixes.map((fix) => el('li', {}, el('code', {}, fix))),
-        )
-      : null,
+    header,
+    summary,
+    noted,
+    credentials,
+    fixes,
     el('div', { class: 'columns' }, configuration(secret), versions(secret)),
     el('h3', {}, 'Rotations'),
-    secret.rotations.length === 0
-      ? el('p', { class: 'muted' }, 'No rotation since the stack started.')
-      : el('ol', { class: 'rotations' }, [...secret.rotations].reverse().map(rotationItem)),
-    events(secret),
+    rotations,
+    events(secret, showError),
   );
 }
 

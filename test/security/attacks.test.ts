@@ -390,15 +390,23 @@ function fill(value: unknown, slots: Readonly<Record<string, unknown>>): unknown
   return value;
 }
 
+/** Every attacked role's password, expiry and login, and every membership any of them has or grants. */
 async function roleSnapshot(): Promise<string> {
   return pg.admin(async (c) =>
-    JSON.stringify(
+    JSON.stringify([
       (
         await c.query(
           "SELECT rolname, rolpassword, rolvaliduntil::text, rolcanlogin FROM pg_authid WHERE rolname LIKE 'sec\\_%' ORDER BY 1",
         )
       ).rows,
-    ),
+      (
+        await c.query(
+          `SELECT r.rolname AS role, m.rolname AS member, a.admin_option
+             FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
+            WHERE r.rolname LIKE 'sec\\_%' OR m.rolname LIKE 'sec\\_%' ORDER BY 1, 2, 3`,
+        )
+      ).rows,
+    ]),
   );
 }
 

@@ -83,6 +83,10 @@ export async function rotateUnderLoad(options: RotateUnderLoadOptions): Promise<
     { step: 'initialize', name: 'countCalls' },
   );
   const secrets = await seedConsumerSecrets(admin, options.postgres, options.tokens, options.prefix);
+  // The new master is a change of the Postgres functions' configuration (their allow-list), which,
+  // as on Lambda, reaches new processes only.
+  for (const name of ['postgres-single-user', 'postgres-alternating-users'])
+    options.stack.invoker.reconfigure?.(name);
   const arnOf: Record<RequestKind, string> = {
     'postgres-single-user': secrets.single,
     'postgres-alternating-users': secrets.alternating,

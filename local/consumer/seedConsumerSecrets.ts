@@ -7,6 +7,7 @@ import { generatePassword } from '../../shared/passwords/generatePassword.js';
 import { loadPasswordPolicy } from '../../shared/passwords/PasswordPolicy.js';
 import { scramVerifier } from '../../shared/targets/postgres/scramVerifier.js';
 import type { LocalPostgres } from '../postgres/startLocalPostgres.js';
+import { SEEDED_MASTER_TAG } from '../stack/localFunctionEnvironment.js';
 import { seedTokenSecret } from '../token-service/seedTokenSecret.js';
 import type { TokenService } from '../token-service/startTokenService.js';
 
@@ -56,6 +57,8 @@ export async function seedConsumerSecrets(
         new CreateSecretCommand({
           Name: `/platform/${prefix}/master`,
           SecretString: JSON.stringify({ ...base, ...master }),
+          // The local stack allows exactly the masters it seeded (localFunctionEnvironment).
+          Tags: [SEEDED_MASTER_TAG],
         }),
       )
     ).ARN ?? '';

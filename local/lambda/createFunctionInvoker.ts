@@ -41,6 +41,12 @@ export interface FunctionInvoker {
    * would die (its invocation fails with Runtime.ExitError). Resolves with the number killed.
    */
   kill(functionName: string): Promise<number>;
+  /**
+   * As Lambda does when a function's configuration changes: its warm processes get no further
+   * invocation (idle ones end now, busy ones when their invocation ends), so the next one starts a
+   * new process that reads the configuration afresh.
+   */
+  reconfigure?(functionName: string): void;
   close(): Promise<void>;
 }
 
@@ -214,10 +220,21 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
         return await run(container, event, functionArn);
       } finally {
         container.busy = false;
+        if (container.dead && container.child.exitCode === null && container.child.signalCode === null)
+          container.child.kill('SIGTERM');
         release(key);
       }
     },
     output: (functionName) => [...(outputs.get(functionName) ?? [])],
+    reconfigure(functionName) {
+      for (const [key, pool] of pools) {
+        if (key !== functionName && !key.startsWith(`${functionName}@`)) continue;
+        for (const container of pool) {
+          container.dead = true;
+          if (!container.busy) container.child.kill('SIGTERM');
+        }
+      }
+    },
     async kill(functionName) {
       const running = [...pools.entries()]
         .filter(([key]) => key === functionName || key.startsWith(`${functionName}@`))

@@ -37,6 +37,14 @@ describe('the local Lambda runtime', () => {
     expect(first.functionName).toBe('probe');
   });
 
+  it('starts a new process after a change of configuration, as Lambda does', async () => {
+    const before = await probe({});
+    invoker.reconfigure?.('probe');
+    const after = await probe({});
+    expect(after.pid).not.toBe(before.pid);
+    expect(after.invocations).toBe(1);
+  });
+
   it("gives the function only the configured environment, never the parent's", async () => {
     const { envKeys } = await probe({});
     expect(envKeys).toContain('CONFIGURED_VARIABLE');

@@ -3,21 +3,34 @@ import type { LocalSecretsManager } from '../../../local/endpoint/LocalSecretsMa
 import {
   LOCAL_MASTER_SECRET_NAME,
   localFunctionEnvironment,
+  SEEDED_MASTER_TAG,
 } from '../../../local/stack/localFunctionEnvironment.js';
 import { loadApiTokenConfig } from '../../../shared/targets/api-token/ApiTokenConfig.js';
 import { loadPostgresConfig } from '../../../shared/targets/postgres/PostgresConfig.js';
 
 const MASTER_ARN = `arn:aws:secretsmanager:us-east-1:000000000000:secret:${LOCAL_MASTER_SECRET_NAME}-AbCdEf`;
 const OTHER_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:/platform/other-master-XyZabc';
+const SAMPLE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:/platform/sample_x/master-QwErTy';
 
-/** Only what the environment reads of the store: the seeded master, found by its name. */
+/**
+ * Only what the environment reads of the store: the demo's master by its name, the sample
+ * application's by the seeding tag, and a master someone else made, untagged.
+ */
 const storeWithMaster = (present: boolean) =>
   ({
     tryFind: (id: string) => (present && id === LOCAL_MASTER_SECRET_NAME ? { arn: MASTER_ARN } : undefined),
+    all: () =>
+      present
+        ? [
+            { arn: MASTER_ARN, tags: [] },
+            { arn: SAMPLE_ARN, tags: [SEEDED_MASTER_TAG] },
+            { arn: OTHER_ARN, tags: [{ Key: 'local-stack', Value: 'other' }] },
+          ]
+        : [],
   }) as unknown as LocalSecretsManager;
 
 describe('the local functions environment', () => {
-  it('lets the Postgres functions use exactly the seeded master secret', () => {
+  it('lets the Postgres functions use exactly the master secrets the stack seeded', () => {
     const env = localFunctionEnvironment({
       secrets: () => storeWithMaster(true),
       postgresCaFile: '/tmp/ca.pem',
@@ -25,7 +38,7 @@ describe('the local functions environment', () => {
     });
     for (const name of ['postgres-single-user', 'postgres-alternating-users']) {
       const config = loadPostgresConfig({ ...env(name), PG_CA_FILE: undefined });
-      expect(config.allowedMasterSecrets.patterns).toEqual([MASTER_ARN]);
+      expect(config.allowedMasterSecrets.patterns).toEqual([MASTER_ARN, SAMPLE_ARN].sort());
       expect(config.allowedMasterSecrets.allows(OTHER_ARN)).toBe(false);
       expect(env(name)['PG_CA_FILE']).toBe('/tmp/ca.pem');
     }

@@ -75,6 +75,11 @@ const retiredDir = join(root, `dist.retired-${process.pid}`);
 if (existsSync(distDir)) renameSync(distDir, retiredDir);
 renameSync(stagingDir, distDir);
 rmSync(retiredDir, { recursive: true, force: true });
+// A package that ships the function bundles (packages/cdk) takes them from dist/, so it finishes last.
+for (const name of workspaces) {
+  const finish = join(packagesDir, name, 'scripts', 'finishBuild.mjs');
+  if (existsSync(finish)) execFileSync(process.execPath, [finish], { stdio: 'inherit' });
+}
 process.stdout.write(
   `Built ${workspaces.length} package(s) into packages/*/dist/ (${workspaces.join(', ')}), ` +
     `and ${names.length} function(s) and the CLI into dist/: ${names.join(', ')}, cli\n`,

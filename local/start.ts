@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { demoRotations } from './demo/demoRotations.js';
 import { runDemos } from './demo/runDemos.js';
@@ -8,6 +9,7 @@ import { LeftoverPostgresError, PostgresStartError } from './postgres/errors.js'
 import { type LocalPostgres, startLocalPostgres } from './postgres/startLocalPostgres.js';
 import { stopLeftoverPostgres } from './postgres/stopLeftoverPostgres.js';
 import { assertPortsFree } from './stack/assertPortsFree.js';
+import { CdkAssemblyError, type CdkFunctions, cdkFunctions } from './stack/cdkFunctions.js';
 import { DataDirInUseError, DataDirLockError, InvalidPortError, PortInUseError } from './stack/errors.js';
 import { localFunctionEnvironment } from './stack/localFunctionEnvironment.js';
 import { type DataDirLock, lockDataDir } from './stack/lockDataDir.js';
@@ -36,6 +38,25 @@ if (args.quotas !== 'aws' && args.quotas !== 'none') {
   process.exit(2);
 }
 const quotas: 'aws' | 'none' = args.quotas;
+if ((args['cdk-out'] === undefined) !== (args['cdk-stack'] === undefined)) {
+  process.stderr.write(`--cdk-out and --cdk-stack go together\n\n${startUsage()}`);
+  process.exit(2);
+}
+let cdk: CdkFunctions | undefined;
+if (args['cdk-out'] !== undefined && args['cdk-stack'] !== undefined) {
+  try {
+    cdk = cdkFunctions(
+      args['cdk-out'],
+      args['cdk-stack'],
+      fileURLToPath(new URL('../dist', import.meta.url)),
+    );
+  } catch (error) {
+    if (!(error instanceof CdkAssemblyError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  process.once('exit', () => cdk?.close());
+}
 const allowRemote = args['allow-remote'];
 const note = (message: string) => process.stdout.write(`${message}\n`);
 
@@ -116,6 +137,11 @@ async function startUp() {
     postgres = server;
   }
 
+  const suiteEnvironment = localFunctionEnvironment({
+    secrets: () => served?.secretsManager.store,
+    postgresCaFile: postgres?.caFile,
+    tokenServiceUrl: () => tokenServiceUrl,
+  });
   // The stack's log: rotation events and every line the functions write (values never appear in either).
   const stack = await listening(PORT_SETTINGS.port, ports.port, () =>
     startLocalStack({
@@ -125,11 +151,15 @@ async function startUp() {
       accountId: args['account-id'],
       quotas,
       logSink: (line) => process.stdout.write(`${line}\n`),
-      functionEnvironment: localFunctionEnvironment({
-        secrets: () => served?.secretsManager.store,
-        postgresCaFile: postgres?.caFile,
-        tokenServiceUrl: () => tokenServiceUrl,
-      }),
+      functionEnvironment: (name) => {
+        // A CDK app's function runs with the environment it is deployed with; only the local
+        // Postgres's CA is added, since the deployed NODE_EXTRA_CA_CERTS names Lambda's RDS bundle.
+        const deployed = cdk?.environment(name);
+        if (deployed !== undefined)
+          return { ...deployed, ...(postgres === undefined ? {} : { PG_CA_FILE: postgres.caFile }) };
+        return suiteEnvironment(name);
+      },
+      ...(cdk === undefined ? {} : { functionsDir: cdk.functionsDir }),
       ...(args.memory ? {} : { dataDir: args['data-dir'] }),
     }),
   );
@@ -168,6 +198,10 @@ process.stdout.write(
     `  console: ${stack.consoleUrl}   (every secret, its rotations and health; never a value)`,
     `  state: ${args.memory ? 'in memory' : args['data-dir']}`,
     `  rotation functions: dist/<name>/index.cjs as arn:aws:lambda:${region}:${accountId}:function:<name>`,
+    ...(cdk?.deployed ?? []).map(
+      (fn) =>
+        `  from ${args['cdk-stack']}: arn:aws:lambda:${region}:${accountId}:function:${fn.functionName} (its cdk synth asset and environment)`,
+    ),
     `  rotation attempts: ${stack.url}/_local/rotations   events: ${stack.url}/_local/events`,
     `Local token service (for api-token rotation) on ${tokenService.url}`,
     postgres === undefined

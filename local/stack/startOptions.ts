@@ -73,6 +73,16 @@ export const START_OPTIONS = {
     shown: 'none',
     help: "aws: throttle at AWS's published request rates per Region",
   },
+  'cdk-out': {
+    type: 'string',
+    value: 'DIR',
+    help: 'also run the rotation functions a CDK app deploys: its `cdk synth` output (with --cdk-stack)',
+  },
+  'cdk-stack': {
+    type: 'string',
+    value: 'NAME',
+    help: 'the stack in --cdk-out whose functions run, under their deployed names and environment',
+  },
   help: { type: 'boolean', help: 'print this help and exit' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -90,6 +100,8 @@ export interface StartArgs {
   readonly 'no-postgres': boolean;
   readonly 'account-id': string;
   readonly quotas: string;
+  readonly 'cdk-out': string | undefined;
+  readonly 'cdk-stack': string | undefined;
 }
 
 /** The usage `npm start -- --help` prints: every option with its default. */

@@ -1,7 +1,7 @@
 import { onlyAllowedArn, refusalOf } from '../../config/ArnAllowList.js';
 import type { RotationContext, RotationTarget } from '../../rotation/RotationTarget.js';
-import { SecretRotatedByThisFunctionError, SecretsManagerCallError } from '../../secrets/errors.js';
-import { rotatedByFunction } from '../../secrets/SecretMetadata.js';
+import { checkPrivilegedSecret } from '../../secrets/checkPrivilegedSecret.js';
+import { SecretsManagerCallError } from '../../secrets/errors.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson } from '../../secrets/secretJson.js';
 import type { ApiTokenConfig } from './ApiTokenConfig.js';
@@ -80,10 +80,7 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
         `names a secret that cannot be described (${awsError ?? 'no answer'}; the role needs secretsmanager:DescribeSecret on it)`,
       );
     }
-    const returned = refusalOf(allowed, metadata.arn);
-    if (returned !== undefined) throw refuse(returned);
-    if (rotatedByFunction(metadata, context.functionArn))
-      throw new SecretRotatedByThisFunctionError(metadata.arn, 'admin');
+    checkPrivilegedSecret(metadata, allowed, context.functionArn, 'admin', (_arn, reason) => refuse(reason));
     const stored = await store.getValue(metadata.arn, { stage: 'AWSCURRENT' });
     if (stored === undefined)
       throw new TokenSecretError('adminSecretArn', 'names a secret with no AWSCURRENT value');

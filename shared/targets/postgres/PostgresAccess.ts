@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { onlyAllowedArn, refusalOf } from '../../config/ArnAllowList.js';
+import { onlyAllowedArn } from '../../config/ArnAllowList.js';
 import { generatePassword } from '../../passwords/generatePassword.js';
 import type { PasswordPolicy } from '../../passwords/PasswordPolicy.js';
 import type { RelatedSecretRead, RotationContext } from '../../rotation/RotationTarget.js';
-import { SecretRotatedByThisFunctionError, SecretsManagerCallError } from '../../secrets/errors.js';
-import { rotatedByFunction } from '../../secrets/SecretMetadata.js';
+import { checkPrivilegedSecret } from '../../secrets/checkPrivilegedSecret.js';
+import { SecretsManagerCallError } from '../../secrets/errors.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
 import { parseSecretJson } from '../../secrets/secretJson.js';
 import { type FieldKind, fieldProblem } from './connectionFields.js';
@@ -169,10 +169,13 @@ export class PostgresAccess {
         { cause: error },
       );
     }
-    const refusal = refusalOf(allowed, metadata.arn);
-    if (refusal !== undefined) throw new MasterSecretNotAllowedError(metadata.arn, refusal);
-    if (rotatedByFunction(metadata, context.functionArn))
-      throw new SecretRotatedByThisFunctionError(metadata.arn, 'master');
+    checkPrivilegedSecret(
+      metadata,
+      allowed,
+      context.functionArn,
+      'master',
+      (arn, reason) => new MasterSecretNotAllowedError(arn, reason),
+    );
     const stored = await (early ?? this.deps.store.getValue(metadata.arn, { stage: 'AWSCURRENT' }));
     if (stored === undefined) throw new MasterSecretError(masterArn, 'has no AWSCURRENT value');
     let fields: Readonly<Record<string, unknown>>;

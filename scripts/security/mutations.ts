@@ -89,7 +89,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     defense: 'a provider never hands back the credential as a token',
     file: 'shared/targets/api-token/createApiTokenTarget.ts',
-    find: 'privileged.some((held) => value.includes(held))',
+    find: 'privileged.some(echoes)',
     replace: 'privileged.length < 0',
     files: [ATTACKS],
     red: ['token-echo-of-admin-credential'],

@@ -147,8 +147,11 @@ export function createApiTokenTarget(deps: ApiTokenTargetDependencies): Rotation
       ['token id', issued.tokenId],
       ['expiry', issued.expiresAt],
     ] as const) {
-      if (value !== undefined && privileged.some((held) => value.includes(held)))
-        throw new PrivilegedValueReturnedError(api.name, field);
+      if (value === undefined) continue;
+      // Equal to any held value, or containing one long enough not to occur by chance.
+      const echoes = (held: string) =>
+        value === held || (held.length >= MIN_PRIVILEGED_LENGTH && value.includes(held));
+      if (privileged.some(echoes)) throw new PrivilegedValueReturnedError(api.name, field);
     }
   };
 

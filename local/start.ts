@@ -38,10 +38,6 @@ if (args.quotas !== 'aws' && args.quotas !== 'none') {
   process.exit(2);
 }
 const quotas: 'aws' | 'none' = args.quotas;
-if ((args['cdk-out'] === undefined) !== (args['cdk-stack'] === undefined)) {
-  process.stderr.write(`--cdk-out and --cdk-stack go together\n\n${startUsage()}`);
-  process.exit(2);
-}
 let cdk: CdkFunctions | undefined;
 if (args['cdk-out'] !== undefined && args['cdk-stack'] !== undefined) {
   try {

@@ -162,5 +162,7 @@ export function parseStartArgs(argv: readonly string[]): StartCommand {
     return { kind: 'usage-error', message: (error as Error).message };
   }
   if (values['help'] === true) return { kind: 'help' };
+  if ((values['cdk-out'] === undefined) !== (values['cdk-stack'] === undefined))
+    return { kind: 'usage-error', message: '--cdk-out and --cdk-stack go together' };
   return { kind: 'run', args: values as unknown as StartArgs };
 }

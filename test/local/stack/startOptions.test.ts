@@ -55,6 +55,22 @@ describe("npm start's options", () => {
     expect(parseStartArgs(['--port'])).toMatchObject({ kind: 'usage-error' });
     expect(parseStartArgs(['extra'])).toMatchObject({ kind: 'usage-error' });
   });
+
+  it('takes --cdk-out and --cdk-stack only together', () => {
+    for (const alone of [
+      ['--cdk-out', 'cdk.out'],
+      ['--cdk-stack', 'Shop'],
+    ]) {
+      expect(parseStartArgs(alone)).toEqual({
+        kind: 'usage-error',
+        message: '--cdk-out and --cdk-stack go together',
+      });
+    }
+    expect(parseStartArgs(['--cdk-out', 'cdk.out', '--cdk-stack', 'Shop'])).toMatchObject({
+      kind: 'run',
+      args: { 'cdk-out': 'cdk.out', 'cdk-stack': 'Shop' },
+    });
+  });
 });
 
 describe('npm start -- --help and unknown options, as a process', () => {

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Env, optionalInteger, optionalUrl } from '../config/env.js';
+import { lambdaClientSettings } from './lambdaClientSettings.js';
 import { lambdaCredentials } from './lambdaCredentials.js';
 import { throttlePatientRetry } from './throttlePatientRetry.js';
 
@@ -39,7 +40,7 @@ export function createSecretsManagerClient(env: Env): SecretsManagerClient {
   const credentials = lambdaCredentials(env);
   return new SecretsManagerClient({
     ...(endpoint === undefined ? {} : { endpoint }),
-    ...(credentials === undefined ? {} : { credentials }),
+    ...(credentials === undefined ? {} : { credentials, ...lambdaClientSettings(env) }),
     retryStrategy: throttlePatientRetry(3, throttledAttempts),
     requestHandler: {
       connectionTimeout: Math.min(timeoutMs, 3_000),

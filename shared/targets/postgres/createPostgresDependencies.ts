@@ -1,4 +1,5 @@
 import { type Env, optionalString } from '../../config/env.js';
+import { lambdaClientSettings } from '../../secrets/lambdaClientSettings.js';
 import { lambdaCredentials } from '../../secrets/lambdaCredentials.js';
 import type { SecretService } from '../../secrets/SecretStore.js';
 import { createPostgresConnector } from './connectPostgres.js';
@@ -16,7 +17,7 @@ export function createPostgresDependencies(env: Env, store: SecretService): Post
     (sdk) =>
       new sdk.RDSClient({
         ...(rdsEndpoint === undefined ? {} : { endpoint: rdsEndpoint }),
-        ...(credentials === undefined ? {} : { credentials }),
+        ...(credentials === undefined ? {} : { credentials, ...lambdaClientSettings(env) }),
       }),
   );
   return {

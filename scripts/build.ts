@@ -4,7 +4,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lambdaNode, lambdaNodeArm64 } from '../local/lambda/lambdaNode.js';
+import { writeCodeCaches } from './codeCache/writeCodeCaches.js';
 import { readBuildProperties, toEsbuildOptions } from './functionBuildOptions.js';
+import { lazyNodeModules } from './lazyNodeModules.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const functionsDir = join(root, 'functions');
@@ -46,16 +49,43 @@ for (const name of workspaces) {
 // sees the old bundles or the new ones, never an empty directory.
 const stagingDir = join(root, `dist.building-${process.pid}`);
 rmSync(stagingDir, { recursive: true, force: true });
+// Each function is its bundle (handler.cjs, with its source map) and the small loader Lambda runs
+// (index.cjs), which compiles the bundle with the V8 code cache written below when there is one.
 await Promise.all(
-  names.map((name) =>
+  names.flatMap((name) => [
     build({
       ...options,
-      entryPoints: { index: join(functionsDir, name, 'index.ts') },
+      entryPoints: { handler: join(functionsDir, name, 'index.ts') },
+      outdir: join(stagingDir, name),
+      plugins: [lazyNodeModules()],
+      metafile: false,
+    }),
+    build({
+      ...options,
+      sourcemap: false,
+      entryPoints: { index: join(root, 'shared', 'runtime', 'loadBundle.ts') },
       outdir: join(stagingDir, name),
       metafile: false,
     }),
-  ),
+  ]),
 );
+// The code caches are made by the Lambda runtime's Node (scripts/ci/install-lambda-node.sh), for x86_64
+// and for arm64 (the deployed architecture, run under qemu-user here): no other Node could use them.
+// Without one installed, the functions are built without its cache and work the same.
+const cacheNodes = [
+  ...(lambdaNode().pinned ? [lambdaNode().path] : []),
+  ...(lambdaNodeArm64() === undefined ? [] : [lambdaNodeArm64() as string]),
+];
+await writeCodeCaches(
+  cacheNodes,
+  names.map((name) => join(stagingDir, name)),
+);
+if (!lambdaNode().pinned || lambdaNodeArm64() === undefined) {
+  process.stdout.write(
+    `No ${lambdaNode().pinned ? 'arm64' : lambdaNodeArm64() === undefined ? 'x86_64 or arm64' : 'x86_64'} code cache: ` +
+      'its Lambda runtime Node is not installed (bash scripts/ci/install-lambda-node.sh [--arch arm64] installs it)\n',
+  );
+}
 // The operator tool: one executable file, same options, plus the line that makes it runnable.
 await build({
   ...options,

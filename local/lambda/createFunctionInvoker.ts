@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FunctionNotFoundError } from './errors.js';
 import { fallbackEnvironment, type LambdaNode, lambdaNode } from './lambdaNode.js';
+import { FUNCTION_MEMORY_MB, lambdaNodeArgs } from './lambdaNodeArgs.js';
 
 export type InvocationResult =
   | { readonly ok: true; readonly result: unknown }
@@ -145,7 +146,8 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): Function
     const child = fork(BOOTSTRAP, [bundle], {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: [],
+      // As Lambda's runtime starts node: with these flags the code cache the build made is used.
+      execArgv: lambdaNodeArgs(FUNCTION_MEMORY_MB),
       execPath: node.path,
     });
     for (const stream of [child.stdout, child.stderr]) {

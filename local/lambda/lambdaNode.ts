@@ -14,6 +14,7 @@ export interface LambdaNode {
 }
 
 let found: LambdaNode | undefined;
+let foundArm64: string | null | undefined;
 
 /**
  * The Node a local function runs on: the pinned production runtime when
@@ -25,20 +26,40 @@ export function lambdaNode(): LambdaNode {
   return found;
 }
 
-function lookUp(): LambdaNode {
-  if (existsSync(INSTALLER)) {
-    try {
-      const dir = execFileSync('bash', [INSTALLER, '--cached'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: 10_000,
-      }).trim();
-      const node = join(dir, 'node');
-      if (dir !== '' && existsSync(node)) return { path: node, pinned: true };
-    } catch {
-      // Not installed (exit 1), another platform, or no bash: the stack's own Node stands in.
-    }
+/**
+ * The pinned runtime's arm64 build (template.yaml deploys on arm64), as a command this machine can
+ * run: `install-lambda-node.sh --arch arm64` installs it with a wrapper that runs it under qemu-user.
+ * `undefined` where it is not installed or cannot run here. Only the build uses it, to make the arm64
+ * code cache.
+ */
+export function lambdaNodeArm64(): string | undefined {
+  if (foundArm64 === undefined) {
+    const dir = installed(['--arch', 'arm64']);
+    foundArm64 = dir !== undefined && existsSync(join(dir, 'node-arm64')) ? join(dir, 'node-arm64') : null;
   }
+  return foundArm64 ?? undefined;
+}
+
+/** The directory `install-lambda-node.sh --cached` prints, when it has installed that Node. */
+function installed(args: readonly string[]): string | undefined {
+  if (!existsSync(INSTALLER)) return undefined;
+  try {
+    const dir = execFileSync('bash', [INSTALLER, '--cached', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 20_000,
+    }).trim();
+    return dir === '' ? undefined : dir;
+  } catch {
+    // Not installed (exit 1), another platform, or no bash.
+    return undefined;
+  }
+}
+
+function lookUp(): LambdaNode {
+  const dir = installed([]);
+  if (dir !== undefined && existsSync(join(dir, 'node'))) return { path: join(dir, 'node'), pinned: true };
+  // The stack's own Node stands in.
   return { path: process.execPath, pinned: false };
 }
 

@@ -20,7 +20,8 @@ for (const name of FUNCTIONS) {
   const to = join(packageDir, 'assets', name);
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
-  for (const file of ['index.cjs', 'index.cjs.map']) copyFileSync(join(from, file), join(to, file));
+  // The loader, the bundle and its source map, and the code cache when the build made one.
+  for (const file of readdirSync(from)) copyFileSync(join(from, file), join(to, file));
 }
 
 const esm = join(packageDir, 'dist', 'esm');

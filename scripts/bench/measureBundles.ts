@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { makeCertificates } from '../../local/postgres/makeCertificates.js';
+import { BUNDLE_FILE } from '../../shared/runtime/bundleScript.js';
 
 export interface BundleSize {
   name: string;
@@ -20,15 +23,31 @@ export interface Timing {
 }
 
 export interface ColdStartReport {
+  /** An empty Node process: started and exited. */
   baseline: Timing;
+  /** An empty Node process that connects to a local listener and sends one byte. */
+  connectBaseline: Timing;
   functions: Array<
     { name: string } & Timing & {
         overheadMs: number;
         ratio: number;
         /** The same import without NODE_OPTIONS (so without source maps, when deployed with them). */
         withoutNodeOptions: { medianMs: number; overheadMs: number };
-        /** Import, then a first invocation that succeeds after its first round of Secrets Manager calls. */
-        firstInvocation: { medianMs: number; overheadMs: number };
+        /**
+         * From spawning `node` until the function's first Secrets Manager request (its headers, over
+         * TLS) reaches a local listener, in a createSecret: over the connect baseline.
+         */
+        firstRequest: { medianMs: number; p95Ms: number; overheadMs: number };
+        /** Whether the loader compiled the bundle from its code cache (see shared/runtime/loadBundle.ts). */
+        codeCache: string;
+        /**
+         * The bundle itself, without the loader and its code cache: what a Node other than the one the
+         * cache was made by (or a build without one) pays.
+         */
+        withoutCodeCache?: {
+          import: { medianMs: number; overheadMs: number };
+          firstRequest: { medianMs: number; overheadMs: number };
+        };
       }
   >;
 }
@@ -64,56 +83,80 @@ export function measureBundleSizes(distDir: string): BundleSize[] {
 
 const COLD_START_SECRET = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:cold-start-AbCdEf';
 const COLD_START_TOKEN = '00000000-0000-4000-8000-000000000000';
+const CODE_CACHE_USE = 'secrets-rotation.codeCache';
 
-function importCode(file: string, invoke: boolean): string {
-  const url = JSON.stringify(pathToFileURL(file).href);
-  // A createSecret whose version is already AWSCURRENT: the step succeeds after its first round of
-  // calls, so the figure holds the client's first-request set-up and no error handling.
+/**
+ * `import` loads the bundle and says whether the code cache was used; `request` also runs a
+ * createSecret, which the parent ends when its first request arrives.
+ */
+function childCode(file: string, kind: 'import' | 'request'): string {
+  // As Lambda's runtime loads a handler: require() for CommonJS, import() for an ES module.
+  const load = file.endsWith('.mjs')
+    ? `import(${JSON.stringify(pathToFileURL(file).href)})`
+    : `Promise.resolve(require(${JSON.stringify(file)}))`;
   const event = JSON.stringify({
     Step: 'createSecret',
     SecretId: COLD_START_SECRET,
     ClientRequestToken: COLD_START_TOKEN,
   });
-  // Exit explicitly so handles a bundle leaves open (sockets, timers) are not counted as start-up time.
+  const context = `{ functionName: 'cold-start', awsRequestId: ${JSON.stringify(COLD_START_TOKEN)}, invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:cold-start', getRemainingTimeInMillis: () => 30000 }`;
   return [
-    `const { handler } = await import(${url});`,
+    `${load}.then(({ handler }) => {`,
     `if (typeof handler !== 'function') { console.error('handler export is ' + typeof handler); process.exit(1); }`,
-    ...(invoke ? [`await handler(${event});`] : []),
-    'process.exit(0);',
+    ...(kind === 'request'
+      ? [`handler(${event}, ${context});`]
+      : [
+          `process.stdout.write(String(globalThis[Symbol.for(${JSON.stringify(CODE_CACHE_USE)})] ?? 'none'));`,
+          // Exit explicitly so handles a bundle leaves open are not counted as start-up time.
+          'process.exit(0);',
+        ]),
+    '}, (error) => { console.error(error); process.exit(1); });',
   ].join('\n');
 }
 
-/**
- * Answers DescribeSecret with the cold-start secret's version already AWSCURRENT, and reads (the
- * step's reads ahead) as Secrets Manager answers a version without a value.
- */
-async function startStubEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((request, response) => {
-    request.resume().on('end', () => {
-      const operation = String(request.headers['x-amz-target'] ?? '')
-        .split('.')
-        .pop();
-      response.writeHead(operation === 'DescribeSecret' ? 200 : 400, {
-        'content-type': 'application/x-amz-json-1.1',
-      });
-      response.end(
-        JSON.stringify(
-          operation === 'DescribeSecret'
-            ? {
-                ARN: COLD_START_SECRET,
-                Name: 'cold-start',
-                RotationEnabled: true,
-                VersionIdsToStages: { [COLD_START_TOKEN]: ['AWSCURRENT'] },
-              }
-            : { __type: 'ResourceNotFoundException', message: 'not found' },
-        ),
-      );
-    });
+interface Listener {
+  readonly url: string;
+  readonly port: number;
+  /** Resolves at the next arrival: an HTTP request's headers (https) or a first byte (tcp). */
+  next(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Secrets Manager's stand-in: HTTPS with a throwaway CA, as the real endpoint is TLS. */
+async function startHttpsListener(cert: { key: string; cert: string }): Promise<Listener> {
+  let arrived: ((at: number) => void) | undefined;
+  const server = createHttpsServer(cert, (_request, response) => {
+    arrived?.(performance.now());
+    response.destroy();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `https://127.0.0.1:${port}`,
+    port,
+    next: () => new Promise((resolve) => (arrived = resolve)),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function startTcpListener(): Promise<Listener> {
+  let arrived: ((at: number) => void) | undefined;
+  const server = createNetServer((socket) => {
+    socket.once('data', () => {
+      arrived?.(performance.now());
+      socket.destroy();
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `tcp://127.0.0.1:${port}`,
+    port,
+    next: () => new Promise((resolve) => (arrived = resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -124,14 +167,35 @@ export function timeProcess(
   label: string,
   code: string,
   env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
 ): Promise<number> {
+  return spawnTimed(node, label, code, env, nodeArgs).then(({ elapsedMs }) => elapsedMs);
+}
+
+function spawnTimed(
+  node: string,
+  label: string,
+  code: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[],
+  until?: Promise<number>,
+): Promise<{ elapsedMs: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     let stderr = '';
+    let stdout = '';
     let elapsedMs = 0;
+    let arrivedMs: number | undefined;
     const started = performance.now();
-    const child = spawn(node, ['--input-type=module', '-e', code], {
+    const child = spawn(node, [...nodeArgs, '-e', code], {
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    until?.then((at) => {
+      arrivedMs = at - started;
+      child.kill('SIGKILL');
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
@@ -142,7 +206,15 @@ export function timeProcess(
     child.on('error', (error) => reject(new Error(`${label}: could not start ${node}: ${error.message}`)));
     // Settle on 'close' so stderr is complete for the error message; the timing is taken at 'exit'.
     child.on('close', (code, signal) => {
-      if (code === 0) resolve(elapsedMs);
+      if (until !== undefined) {
+        if (arrivedMs !== undefined) resolve({ elapsedMs: arrivedMs, stdout });
+        else
+          reject(
+            new Error(
+              `${label}: exited with ${signal ?? `code ${code}`} before its first request: ${stderr.trim()}`,
+            ),
+          );
+      } else if (code === 0) resolve({ elapsedMs, stdout });
       else reject(new Error(`${label}: exited with ${signal ?? `code ${code}`}: ${stderr.trim()}`));
     });
   });
@@ -157,75 +229,117 @@ function timing(samples: number[]): Timing {
 }
 
 /**
- * Cold starts of every bundle in `distDir`, each a fresh `node` importing it, against the same `node`
- * starting empty. `node` is the executable to time (default: the one running this code).
+ * Cold starts of every bundle in `distDir`, each a fresh `node` importing it, and one running a
+ * createSecret until its first Secrets Manager request reaches a local TLS listener, against the same
+ * `node` starting empty (and, for the request, connecting and sending one byte). `node` is the
+ * executable to time (default: the one running this code); `nodeArgs` are the flags Lambda starts it
+ * with. A function built with the code cache loader is also timed without it.
  */
 export async function measureColdStarts(
   distDir: string,
-  options: { runs: number; node?: string; env?: Record<string, string>; nodeOptions?: string },
+  options: {
+    runs: number;
+    node?: string;
+    env?: Record<string, string>;
+    nodeOptions?: string;
+    nodeArgs?: readonly string[];
+  },
 ): Promise<ColdStartReport> {
   if (!Number.isInteger(options.runs) || options.runs < 1) {
     throw new RangeError(`runs must be a positive integer, got ${options.runs}`);
   }
+  const certificates = await makeCertificates({ dns: ['localhost'], ips: ['127.0.0.1'] });
+  const work = mkdtempSync(join(tmpdir(), 'cold-start-'));
+  const caFile = join(work, 'ca.pem');
+  writeFileSync(caFile, certificates.caPem);
   // A minimal, fixed environment: the parent's variables (NODE_OPTIONS, loaders) would skew the timings.
   const env: NodeJS.ProcessEnv = {
     ...(process.env['PATH'] === undefined ? {} : { PATH: process.env['PATH'] }),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
     ...options.env,
   };
-  const bundles = listBundles(distDir);
+  const nodeArgs = options.nodeArgs ?? [];
+  const bundles = listBundles(distDir).map((bundle) => {
+    const own = join(dirname(bundle.file), BUNDLE_FILE);
+    return { ...bundle, ...(own !== bundle.file && existsSync(own) ? { uncached: own } : {}) };
+  });
   const node = options.node ?? process.execPath;
-  const stub = await startStubEndpoint();
+  const https = await startHttpsListener({
+    key: certificates.serverKeyPem,
+    cert: certificates.serverCertPem,
+  });
+  const tcp = await startTcpListener();
   // As deployed: the function's NODE_OPTIONS, and in Lambda (its name and credentials set).
   const deployed: NodeJS.ProcessEnv = {
     ...env,
     ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
     AWS_LAMBDA_FUNCTION_NAME: 'cold-start',
   };
-  const invoking: NodeJS.ProcessEnv = { ...deployed, AWS_ENDPOINT_URL_SECRETS_MANAGER: stub.url };
+  const requesting: NodeJS.ProcessEnv = {
+    ...deployed,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: https.url,
+    NODE_EXTRA_CA_CERTS: caFile,
+  };
   const baseline: number[] = [];
-  const kinds = ['import', 'bare', 'invoke'] as const;
+  const connectBaseline: number[] = [];
+  const kinds = ['import', 'bare', 'request', 'uncachedImport', 'uncachedRequest'] as const;
+  type Kind = (typeof kinds)[number];
   const samples = new Map(
     bundles.map((bundle) => [
       bundle.name,
-      { import: [] as number[], bare: [] as number[], invoke: [] as number[] },
+      Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<Kind, number[]>,
     ]),
   );
+  const codeCache = new Map<string, string>();
+  const connectCode = `const socket = require('node:net').connect(${tcp.port}, '127.0.0.1', () => socket.write('x')); socket.on('error', () => {});`;
 
   try {
-    // Sequential and interleaved, so load on the machine hits baseline and bundles alike.
+    // Sequential and interleaved, so load on the machine hits baselines and bundles alike.
     for (let run = 0; run < options.runs; run++) {
-      baseline.push(await timeProcess(node, 'baseline', '', env));
+      baseline.push(await timeProcess(node, 'baseline', '', env, nodeArgs));
+      connectBaseline.push(
+        (await spawnTimed(node, 'baseline (connect)', connectCode, env, nodeArgs, tcp.next())).elapsedMs,
+      );
       for (const bundle of bundles) {
         const label = `bundle ${bundle.name} (${bundle.file})`;
         const sample = samples.get(bundle.name);
         for (const kind of kinds) {
-          sample?.[kind].push(
-            await timeProcess(
-              node,
-              label,
-              importCode(bundle.file, kind === 'invoke'),
-              kind === 'import' ? deployed : kind === 'bare' ? { ...deployed, NODE_OPTIONS: '' } : invoking,
-            ),
+          const file = kind.startsWith('uncached') ? bundle.uncached : bundle.file;
+          if (file === undefined) continue;
+          const request = kind === 'request' || kind === 'uncachedRequest';
+          const { elapsedMs, stdout } = await spawnTimed(
+            node,
+            label,
+            childCode(file, request ? 'request' : 'import'),
+            kind === 'bare' ? { ...deployed, NODE_OPTIONS: '' } : request ? requesting : deployed,
+            nodeArgs,
+            request ? https.next() : undefined,
           );
+          sample?.[kind].push(elapsedMs);
+          if (kind === 'import') codeCache.set(bundle.name, stdout.trim());
         }
       }
     }
   } finally {
-    await stub.close();
+    await https.close();
+    await tcp.close();
+    rmSync(work, { recursive: true, force: true });
   }
 
   const baselineMedian = percentile(baseline, 0.5);
-  const over = (runs: number[]) => {
+  const connectMedian = percentile(connectBaseline, 0.5);
+  const over = (runs: number[], from = baselineMedian) => {
     const median = percentile(runs, 0.5);
-    return { medianMs: roundMs(median), overheadMs: roundMs(median - baselineMedian) };
+    return { medianMs: roundMs(median), overheadMs: roundMs(median - from) };
   };
   return {
     baseline: timing(baseline),
+    connectBaseline: timing(connectBaseline),
     functions: bundles.map(({ name }) => {
-      const runs = samples.get(name) ?? { import: [], bare: [], invoke: [] };
+      const runs = samples.get(name) as Record<Kind, number[]>;
       const median = percentile(runs.import, 0.5);
       return {
         name,
@@ -233,7 +347,19 @@ export async function measureColdStarts(
         overheadMs: roundMs(median - baselineMedian),
         ratio: Math.round((median / baselineMedian) * 100) / 100,
         withoutNodeOptions: over(runs.bare),
-        firstInvocation: over(runs.invoke),
+        firstRequest: {
+          ...over(runs.request, connectMedian),
+          p95Ms: roundMs(percentile(runs.request, 0.95)),
+        },
+        codeCache: codeCache.get(name) ?? 'none',
+        ...(runs.uncachedImport.length === 0
+          ? {}
+          : {
+              withoutCodeCache: {
+                import: over(runs.uncachedImport),
+                firstRequest: over(runs.uncachedRequest, connectMedian),
+              },
+            }),
       };
     }),
   };

@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { seedConsumerSecrets } from '../../local/consumer/seedConsumerSecrets.js';
+import { FUNCTION_MEMORY_MB, lambdaNodeArgs } from '../../local/lambda/lambdaNodeArgs.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/stack/startLocalStack.js';
 import { LOOPBACK_PROVIDER_ENVIRONMENT } from '../../shared/targets/api-token/ProviderPolicy.js';
 import { startLocalEnvironment } from '../../testing/stack/startLocalEnvironment.js';
@@ -103,9 +104,12 @@ if (coldStartNode.source === 'this process') {
 // The NODE_OPTIONS template.yaml deploys the functions with.
 const nodeOptions = /^\s+NODE_OPTIONS:\s*(.+?)\s*$/m.exec(readFileSync('template.yaml', 'utf8'))?.[1];
 const bundles = measureBundleSizes('dist');
+// Lambda's runtime starts node with its own flags (lambdaNodeArgs.ts); the code cache is checked against them.
+const nodeArgs = lambdaNodeArgs(FUNCTION_MEMORY_MB);
 const coldStarts = await measureColdStarts('dist', {
   runs: Number(values['cold-starts']),
   node: coldStartNode.path,
+  nodeArgs,
   ...(nodeOptions === undefined ? {} : { nodeOptions }),
 });
 say('the functions as CommonJS (deployed) and as ES modules…');
@@ -261,9 +265,14 @@ try {
     coldStarts: {
       node: { version: coldStartNode.version, source: coldStartNode.source },
       nodeOptions: nodeOptions ?? '',
+      nodeArgs,
       importBreakdown: breakdown.modules,
       moduleFormats,
       baseline: { medianMs: coldStarts.baseline.medianMs, p95Ms: coldStarts.baseline.p95Ms },
+      connectBaseline: {
+        medianMs: coldStarts.connectBaseline.medianMs,
+        p95Ms: coldStarts.connectBaseline.p95Ms,
+      },
       functions: coldStarts.functions.map(({ samples: _s, ...f }) => f),
     },
     secretsManagerLatencyMs: smLatencyMs,
@@ -292,15 +301,18 @@ try {
   }
   out.push(
     '',
-    `| function | bundle KB (gzip) | cold start ms, NODE_OPTIONS=${nodeOptions ?? ''} (over empty node) | without NODE_OPTIONS | to the first call's answer | peak MB |`,
-    '| --- | --- | --- | --- | --- | --- |',
+    `| function | bundle KB (gzip) | to first request ms, median / p95 (over empty node connecting) | import ms (over empty node) | without NODE_OPTIONS | code cache | without it: import / first request | peak MB |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const l of latency) {
     const b = bundles.find((x) => x.name === l.function);
     const c = coldStarts.functions.find((x) => x.name === l.function);
+    const without = c?.withoutCodeCache;
     out.push(
-      `| ${l.function} | ${round((b?.bytes ?? 0) / 1024)} (${round((b?.gzipBytes ?? 0) / 1024)}) | ${c?.medianMs} (+${round(c?.overheadMs ?? 0)}) | ` +
-        `+${round(c?.withoutNodeOptions.overheadMs ?? 0)} | +${round(c?.firstInvocation.overheadMs ?? 0)} | ${l.orders['read-ahead'].peakMemoryMb} |`,
+      `| ${l.function} | ${round((b?.bytes ?? 0) / 1024)} (${round((b?.gzipBytes ?? 0) / 1024)}) | ` +
+        `${c?.firstRequest.medianMs} / ${c?.firstRequest.p95Ms} (+${round(c?.firstRequest.overheadMs ?? 0)}) | ${c?.medianMs} (+${round(c?.overheadMs ?? 0)}) | ` +
+        `+${round(c?.withoutNodeOptions.overheadMs ?? 0)} | ${c?.codeCache} | ` +
+        `${without === undefined ? '–' : `+${round(without.import.overheadMs)} / +${round(without.firstRequest.overheadMs)}`} | ${l.orders['read-ahead'].peakMemoryMb} |`,
     );
   }
   out.push(
@@ -313,7 +325,7 @@ try {
   }
   out.push(
     '',
-    `empty node process: ${coldStarts.baseline.medianMs} ms median; cold starts on Node ${coldStartNode.version} (${coldStartNode.source}), rotations on Node ${process.version}`,
+    `empty node process: ${coldStarts.baseline.medianMs} ms median, connecting and sending a byte ${coldStarts.connectBaseline.medianMs} ms; node flags ${nodeArgs.join(' ')}; cold starts on Node ${coldStartNode.version} (${coldStartNode.source}), rotations on Node ${process.version}`,
     '',
     '| fleet | total s | rotations/s | errors | peak DB connections | peak function MB |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureBundleSizes, measureColdStarts, percentile } from '../../../scripts/bench/measureBundles.js';
 
+// What a function's first Secrets Manager call amounts to on the wire: an HTTPS request to its endpoint.
+const REQUEST =
+  "require('node:https').get(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).on('error', () => {});";
+
 // Repetitive padding guarantees gzip output smaller than the raw file.
 const padding = `// ${'padding '.repeat(200)}\n`;
 
@@ -19,8 +23,18 @@ describe('bundle measurements', () => {
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
     dist = join(root, 'dist');
-    writeBundle(dist, 'beta', 'export const handler = async () => 2;\n');
-    writeBundle(dist, 'alpha', 'export const handler = async () => 1;\n');
+    writeBundle(dist, 'beta', `export const handler = async () => { ${REQUEST} };\n`);
+    writeBundle(dist, 'alpha', `export const handler = async () => { ${REQUEST} };\n`);
+    // A loader beside its bundle, as the build writes them: timed with and without the loader.
+    mkdirSync(join(dist, 'gamma'));
+    writeFileSync(
+      join(dist, 'gamma', 'index.cjs'),
+      "globalThis[Symbol.for('secrets-rotation.codeCache')] = 'accepted';\nmodule.exports = require('./handler.cjs');\n",
+    );
+    writeFileSync(
+      join(dist, 'gamma', 'handler.cjs'),
+      `exports.handler = async () => { ${REQUEST} };\n${padding}`,
+    );
     mkdirSync(join(dist, 'cli'));
   });
 
@@ -30,26 +44,41 @@ describe('bundle measurements', () => {
 
   it('measures raw and gzip sizes of every bundle, sorted, skipping directories without one', () => {
     const sizes = measureBundleSizes(dist);
-    expect(sizes.map((s) => s.name)).toEqual(['alpha', 'beta']);
-    for (const size of sizes) {
+    expect(sizes.map((s) => s.name)).toEqual(['alpha', 'beta', 'gamma']);
+    for (const size of sizes.filter((s) => s.name !== 'gamma')) {
       expect(size.bytes).toBe(statSync(join(dist, size.name, 'index.mjs')).size);
       expect(size.gzipBytes).toBeGreaterThan(0);
       expect(size.gzipBytes).toBeLessThan(size.bytes);
     }
   });
 
-  it('times cold starts of each bundle against a baseline', async () => {
-    const report = await measureColdStarts(dist, { runs: 3 });
+  it('times imports and first requests of each bundle against the baselines, and a loaded bundle without its loader', async () => {
+    const report = await measureColdStarts(dist, { runs: 3, nodeArgs: ['--expose-gc'] });
     expect(report.baseline.samples).toHaveLength(3);
     expect(report.baseline.medianMs).toBeGreaterThan(0);
-    expect(report.functions.map((f) => f.name)).toEqual(['alpha', 'beta']);
+    expect(report.connectBaseline.samples).toHaveLength(3);
+    expect(report.functions.map((f) => f.name)).toEqual(['alpha', 'beta', 'gamma']);
     for (const fn of report.functions) {
       expect(fn.samples).toHaveLength(3);
       expect(fn.medianMs).toBeGreaterThan(0);
       expect(fn.p95Ms).toBeGreaterThanOrEqual(fn.medianMs);
       expect(Number.isFinite(fn.overheadMs)).toBe(true);
       expect(fn.ratio).toBeGreaterThan(0);
+      expect(fn.firstRequest.medianMs).toBeGreaterThan(0);
+      expect(fn.firstRequest.p95Ms).toBeGreaterThanOrEqual(fn.firstRequest.medianMs);
     }
+    const [alpha, , gamma] = report.functions;
+    expect(alpha?.codeCache).toBe('none');
+    expect(alpha?.withoutCodeCache).toBeUndefined();
+    expect(gamma?.codeCache).toBe('accepted');
+    expect(gamma?.withoutCodeCache?.import.medianMs).toBeGreaterThan(0);
+    expect(gamma?.withoutCodeCache?.firstRequest.medianMs).toBeGreaterThan(0);
+  });
+
+  it('fails a bundle whose handler exits before making its first request', async () => {
+    const quiet = join(root, 'quiet-dist');
+    writeBundle(quiet, 'silent', 'export const handler = async () => { process.exit(0); };\n');
+    await expect(measureColdStarts(quiet, { runs: 1 })).rejects.toThrow(/silent.*before its first request/s);
   });
 
   it('starts the node it is given, from the empty baseline on', async () => {

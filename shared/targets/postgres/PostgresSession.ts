@@ -15,6 +15,12 @@ export interface PostgresLogin {
    * capture its statements.
    */
   readonly privileged: boolean;
+  /**
+   * Nothing derived from the password is sent before this settles: the connection, the TLS handshake
+   * and the startup go ahead, and the password waits. If it rejects, the connection is closed and the
+   * connect rejects with its reason. Lets a master connect while the proof that allows it still runs.
+   */
+  readonly authenticateAfter?: Promise<unknown>;
 }
 
 /** Who the server says a session is: the role that authenticated, and the role it acts as. */

@@ -94,12 +94,22 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
     // pg asks for the password only once the server has named its method, and this listener hears
     // the method first: a server that wants cleartext (or, for a master, MD5) gets no answer at all.
     let refusedMethod: string | undefined;
+    // Set when authenticateAfter rejects: the connection was ended for that reason, not the server's.
+    let withheld: { reason: unknown } | undefined;
     const client = new pg.Client({
       host: login.host,
       port: login.port,
       database: login.dbname,
       user: login.username,
       password: async () => {
+        if (login.authenticateAfter !== undefined) {
+          try {
+            await login.authenticateAfter;
+          } catch (reason) {
+            withheld = { reason };
+            throw reason;
+          }
+        }
         if (refusedMethod !== undefined) {
           throw new AuthenticationMethodError(login.host, login.port, refusedMethod, login.which);
         }
@@ -124,6 +134,7 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
       await client.connect();
     } catch (error) {
       await client.end().catch(() => undefined);
+      if (withheld !== undefined) throw withheld.reason;
       throw connectFailure(login, error);
     }
     // Who logged in is the server's word, never the name the client sent: the first statement of

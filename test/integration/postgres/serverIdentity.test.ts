@@ -45,6 +45,34 @@ function login(overrides: Partial<PostgresLogin>): PostgresLogin {
 }
 
 describe('the connector', () => {
+  it('holds the password until authenticateAfter settles, and sends none when it rejects', async () => {
+    // A wrong password: had it been sent, the server's refusal would be the error.
+    const refused = new Error('the proof failed');
+    const proof = Promise.reject(refused);
+    proof.catch(() => undefined);
+    const held = connect(login({ password: 'Wrong-password-1', authenticateAfter: proof }));
+    await expect(held).rejects.toBe(refused);
+
+    let release: (value: true) => void = () => undefined;
+    const gate = new Promise<true>((resolve) => {
+      release = resolve;
+    });
+    let settled = false;
+    const waiting = connect(login({ authenticateAfter: gate })).finally(() => {
+      settled = true;
+    });
+    // The connection and TLS handshake go ahead; the login completes only once the gate opens.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(settled).toBe(false);
+    release(true);
+    const session = await waiting;
+    try {
+      expect(session.identity.sessionUser).toBe(OWN.username);
+    } finally {
+      await session.end();
+    }
+  });
+
   it("records the server's session_user and current_user for every session", async () => {
     const session = await connect(login({}));
     try {

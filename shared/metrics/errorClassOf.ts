@@ -7,7 +7,6 @@
 export const PROJECT_ERROR_CLASSES = [
   'AdminSettingsError',
   'AuthenticationMethodError',
-  'CloneDriftError',
   'CloneNameTooLongError',
   'CloneNotMemberError',
   'ConfigError',

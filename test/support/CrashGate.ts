@@ -19,6 +19,8 @@ export interface CrashPoint {
  */
 export class CrashGate {
   readonly calls: string[] = [];
+  /** What was seen happen that is not a crash point (such as a login sending its password). */
+  readonly events: string[] = [];
   #dead = false;
 
   constructor(readonly crashAt?: CrashPoint) {}

@@ -21,7 +21,7 @@ import {
 import type { PostgresConfig } from './PostgresConfig.js';
 import { type PostgresSecret, SSL_MODES, SSL_STRENGTH, type SslMode } from './PostgresSecret.js';
 import type { PostgresConnector, PostgresLogin, PostgresSession } from './PostgresSession.js';
-import { guardRoles } from './postgresRoles.js';
+import { guardRoles, inspectRoles, type RoleInspection } from './postgresRoles.js';
 import type { DatabaseLookup, TopologyCheck } from './rdsTopology.js';
 import { scramVerifier } from './scramVerifier.js';
 
@@ -116,6 +116,20 @@ export class PostgresAccess {
 
   run<T>(login: PostgresLogin, work: (session: PostgresSession) => Promise<T>): Promise<T> {
     return withSession(this.deps.connect, login, work);
+  }
+
+  /** Opens a session for `within` (see `run` for one that opens and ends itself). */
+  open(login: PostgresLogin): Promise<PostgresSession> {
+    return this.deps.connect(login);
+  }
+
+  /** Runs `work` in an open session and ends it, also when `work` fails. */
+  async within<T>(session: PostgresSession, work: (session: PostgresSession) => Promise<T>): Promise<T> {
+    try {
+      return await work(session);
+    } finally {
+      await session.end();
+    }
   }
 
   /**
@@ -313,8 +327,17 @@ export class PostgresAccess {
         continue;
       }
       tried.push(which);
-      const result = await this.tryAs(this.login(value, which, logger), async () => true);
-      if (!result.ok) continue;
+      const login = this.login(value, which, logger);
+      let session: PostgresSession;
+      try {
+        session = await this.deps.connect(login);
+      } catch (error) {
+        if (error instanceof PostgresLoginRejectedError && error.username === login.username) continue;
+        throw error;
+      }
+      // Nothing is asked in a proof session: its close goes out now, and the step goes on (to the master
+      // session, which outlives it) without waiting for the server's goodbye.
+      void session.end();
       logger.info('The secret proved a working login before the master secret acts', { provedWith: which });
       return { which, value };
     }
@@ -324,6 +347,15 @@ export class PostgresAccess {
   /** Refuses roles a master must not change for an application secret; see `guardRoles`. */
   guard(session: PostgresSession, master: MasterCredential, roles: readonly string[]): Promise<void> {
     return guardRoles(session, master.login.username, roles);
+  }
+
+  /** The roles' state and what would refuse them, in one round trip; see `inspectRoles`. */
+  inspect(
+    session: PostgresSession,
+    master: MasterCredential,
+    roles: readonly string[],
+  ): Promise<RoleInspection> {
+    return inspectRoles(session, master.login.username, roles);
   }
 
   /** Proves a login: it authenticates, runs as the expected roles, and the check query succeeds. */

@@ -2,7 +2,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RotationTarget } from '../../rotation/RotationTarget.js';
 import { MAX_NAME_BYTES } from './connectionFields.js';
 import {
-  CloneDriftError,
   CloneNameTooLongError,
   CloneNotMemberError,
   MasterSecretError,
@@ -19,11 +18,10 @@ import {
 import {
   type CloneDrift,
   cloneDrift,
-  ensureClone,
   expireLogin,
-  repairClone,
+  refusePrivileged,
   roleState,
-  setRolePassword,
+  setPartnerPassword,
 } from './postgresRoles.js';
 
 /**
@@ -131,8 +129,20 @@ export function createAlternatingUsersTarget(
       // Hashed while the logins below are on the wire.
       const verifier = access.verifier(pending.password);
       verifier.catch(() => undefined);
-      // The master logs in only after the proof. The pending login is not tried first: on a first
-      // attempt the partner still has its old password, so it would only fail.
+      // The master's database is known from trusted sources only, so its connection, TLS handshake and
+      // startup run alongside the proof; its password waits for the proof (authenticateAfter), so a
+      // secret that proves nothing never has the master authenticate, let alone act.
+      let allow: (proved: true) => void = () => undefined;
+      let withhold: (reason: unknown) => void = () => undefined;
+      const proved = new Promise<true>((resolve, reject) => {
+        allow = resolve;
+        withhold = reject;
+      });
+      proved.catch(() => undefined);
+      const early = access.open({ ...master.login, authenticateAfter: proved });
+      early.catch(() => undefined);
+      // The pending login is not tried first: on a first attempt the partner still has its old
+      // password, so it would only fail.
       let proof: Awaited<ReturnType<typeof access.prove>>;
       try {
         proof = await access.prove(
@@ -148,6 +158,11 @@ export function createAlternatingUsersTarget(
           logger,
         );
       } catch (error) {
+        withhold(error);
+        await early.then(
+          (session) => session.end(),
+          () => undefined,
+        );
         // No stored login works, but an earlier attempt may have finished this step already.
         const already = await access.tryAs(access.login(pending, 'AWSPENDING', logger), (session) =>
           roleState(session, clone),
@@ -162,17 +177,18 @@ export function createAlternatingUsersTarget(
         }
         throw error;
       }
+      allow(true);
+      // The early connection is only a head start: if it failed, a fresh one reports why.
+      const masterSession = await early.catch(() => access.open(master.login));
 
-      await access.run(master.login, async (session) => {
-        if ((await roleState(session, original)) === undefined)
-          throw new RoleMissingError(original, pending.host);
+      await access.within(masterSession, async (session) => {
+        const inspection = await access.inspect(session, master, [original, clone]);
+        if (!inspection.states.has(original)) throw new RoleMissingError(original, pending.host);
+        const cloneState = inspection.states.get(clone);
         // Only a clone this function made acts as the original; a look-alike name proves nothing. Asked
         // here, in the master's session, since the clone's own session is shaped by its owner. A real
         // clone that lost its membership is repaired only once a login of the original itself proves.
-        if (
-          proof.value.username === clone &&
-          !(await roleState(session, clone))?.memberOf.includes(original)
-        ) {
+        if (proof.value.username === clone && !cloneState?.memberOf.includes(original)) {
           await access
             .prove(
               [
@@ -188,28 +204,19 @@ export function createAlternatingUsersTarget(
               throw new CloneNotMemberError(clone, original);
             });
         }
-        await access.guard(session, master, [original, clone]);
-        if (pending.username === clone) await ensureClone(session, original, clone, await verifier);
-        else if ((await roleState(session, clone)) !== undefined) await repairClone(session, original, clone);
-        await setRolePassword(session, pending.username, await verifier, 'admin');
-        const state = await roleState(session, clone);
-        if (state !== undefined) reportExtra(cloneDrift(original, state), clone, logger);
+        refusePrivileged(inspection, [original, clone]);
+        await setPartnerPassword(session, { original, clone, cloneState }, pending.username, await verifier);
+        // What the clone holds beyond the original is only ever reported; the batch adds nothing else.
+        if (cloneState !== undefined) reportExtra(cloneDrift(original, cloneState), clone, logger);
       });
       logger.info('Password set with the master secret', { username: pending.username });
     },
     async test(value, context) {
-      const original = originalOf(value.username);
-      const clone = cloneOf(value.username);
-      await access.run(
-        access.login(value, context.label ?? 'AWSPENDING', context.logger),
-        async (session) => {
-          await access.check(session, value, original);
-          const state = await roleState(session, clone);
-          if (state === undefined) return;
-          const drift = cloneDrift(original, state);
-          reportExtra(drift, clone, context.logger);
-          if (drift.missing.length > 0) throw new CloneDriftError(clone, drift.missing);
-        },
+      // The login authenticates and acts as the original (the server's answer, in check): for the
+      // clone that is its SET role and membership at work. The partner's state is set and reported by
+      // setSecret, in the master's session, which repairs whatever a clone lost.
+      await access.run(access.login(value, context.label ?? 'AWSPENDING', context.logger), (session) =>
+        access.check(session, value, originalOf(value.username)),
       );
     },
 

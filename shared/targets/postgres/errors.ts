@@ -172,20 +172,6 @@ export class MasterSecretError extends Error {
   }
 }
 
-/** The clone no longer acts as the original (membership or SET role lost). */
-export class CloneDriftError extends Error {
-  override readonly name = 'CloneDriftError';
-
-  constructor(
-    readonly clone: string,
-    readonly missing: readonly string[],
-  ) {
-    super(
-      `Role '${clone}' lacks ${missing.join(' and ')}; the next setSecret repairs it with the master secret.`,
-    );
-  }
-}
-
 /** The secret asks for weaker TLS than the function allows; a secret may only make TLS stricter. */
 export class TlsDowngradeError extends Error {
   override readonly name = 'TlsDowngradeError';

@@ -55,33 +55,40 @@ export async function setRolePassword(
   );
 }
 
-/** Creates the clone as a login that acts as the original: member of it, and `SET ROLE` to it at login. */
-export async function ensureClone(
+/**
+ * Everything setSecret changes for an alternating pair, sent as one batch: one round trip, and one
+ * transaction, so a failure part-way leaves nothing half done. `role`, the pending login, gets the
+ * password, LOGIN and no expiry; the clone (created when it is the one being set and does not exist
+ * yet) is made to act as the original where it does not already (`clone`: its state as the master's
+ * session read it, if it exists). Every statement is idempotent, so a retry repeats it safely.
+ */
+export async function setPartnerPassword(
   session: PostgresSession,
-  original: string,
-  clone: string,
+  pair: { original: string; clone: string; cloneState: RoleState | undefined },
+  role: string,
   verifier: string,
 ): Promise<void> {
-  if ((await roleState(session, clone)) === undefined) {
-    await session.query(
-      'create the clone role',
+  const { original, clone, cloneState } = pair;
+  const statements: string[] = [];
+  if (role === clone && cloneState === undefined) {
+    statements.push(
       `CREATE ROLE ${session.identifier(clone)} WITH LOGIN PASSWORD ${session.literal(verifier)}`,
     );
   }
-  await repairClone(session, original, clone);
-}
-
-/** Re-grants what makes the clone act as the original; both statements are idempotent. */
-export async function repairClone(session: PostgresSession, original: string, clone: string): Promise<void> {
-  await session.query(
-    'grant the original role to the clone',
-    `GRANT ${session.identifier(original)} TO ${session.identifier(clone)}`,
+  if (role === clone || cloneState !== undefined) {
+    const drift = cloneState === undefined ? undefined : cloneDrift(original, cloneState);
+    // Every session of the clone runs as the original, so what it creates is owned by the original.
+    if (drift === undefined || drift.missing.length > 0) {
+      statements.push(
+        `ALTER ROLE ${session.identifier(clone)} SET role TO ${session.literal(original)}`,
+        `GRANT ${session.identifier(original)} TO ${session.identifier(clone)}`,
+      );
+    }
+  }
+  statements.push(
+    `ALTER ROLE ${session.identifier(role)} WITH LOGIN PASSWORD ${session.literal(verifier)} VALID UNTIL 'infinity'`,
   );
-  // Every session of the clone runs as the original, so what it creates is owned by the original.
-  await session.query(
-    'make the clone act as the original',
-    `ALTER ROLE ${session.identifier(clone)} SET role TO ${session.literal(original)}`,
-  );
+  await session.query('set the password', statements.join(';\n'));
 }
 
 /** A bounded overlap: the login stops working at `until` (its password stays). */
@@ -114,47 +121,88 @@ const FORBIDDEN_MEMBERSHIPS = [
   'pg_execute_server_program',
 ] as const;
 
+/** What a master session sees of the roles it may change: their state, and why each is refused if it is. */
+export interface RoleInspection {
+  /** The roles that exist. */
+  readonly states: ReadonlyMap<string, RoleState>;
+  /** Why the master must not change a role (see `refusePrivileged`); absent when it may. */
+  readonly refusals: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * Refuses, before anything changes, to let a master reset or extend a role that holds more than an
- * application login should: the master's own user (or a member of it), a superuser, CREATEROLE,
- * BYPASSRLS or REPLICATION, or a direct or indirect member of a role in FORBIDDEN_MEMBERSHIPS.
- * Roles that do not exist yet pass (the clone is created by this function).
+ * Reads, in one round trip of a master session, the state of `roles` and what makes one off limits:
+ * the master's own user (or a member of it), a superuser, CREATEROLE, BYPASSRLS or REPLICATION, or a
+ * direct or indirect member of a role in FORBIDDEN_MEMBERSHIPS. Roles that do not exist are absent
+ * (the clone is created by this function).
  */
-export async function guardRoles(
+export async function inspectRoles(
   session: PostgresSession,
   masterUsername: string,
   roles: readonly string[],
-): Promise<void> {
+): Promise<RoleInspection> {
   const rows = await session.query<{
     rolname: string;
+    rolcanlogin: boolean;
+    rolconfig: string[] | null;
+    direct_member_of: string[] | null;
     rolsuper: boolean;
     rolcreaterole: boolean;
     rolbypassrls: boolean;
     rolreplication: boolean;
     is_master: boolean;
-    member_of: string[] | null;
+    forbidden_member_of: string[] | null;
   }>(
     'check the roles the master would change',
-    `SELECT r.rolname::text AS rolname, r.rolsuper, r.rolcreaterole, r.rolbypassrls, r.rolreplication,
+    `SELECT r.rolname::text AS rolname, r.rolcanlogin, r.rolconfig,
+            ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_auth_members m
+                  JOIN pg_catalog.pg_roles b ON b.oid = m.roleid
+                  WHERE m.member = r.oid ORDER BY 1) AS direct_member_of,
+            r.rolsuper, r.rolcreaterole, r.rolbypassrls, r.rolreplication,
             (r.rolname = session_user OR r.rolname = $2
              OR pg_catalog.pg_has_role(r.oid, session_user, 'MEMBER')) AS is_master,
             ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_roles b
-                  WHERE b.oid <> r.oid AND pg_catalog.pg_has_role(r.oid, b.oid, 'MEMBER')
-                  ORDER BY 1) AS member_of
+                  WHERE b.rolname = ANY($3::text[]) AND b.oid <> r.oid
+                    AND pg_catalog.pg_has_role(r.oid, b.oid, 'MEMBER')
+                  ORDER BY 1) AS forbidden_member_of
        FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1::text[])`,
-    [[...roles], masterUsername],
+    [[...roles], masterUsername, [...FORBIDDEN_MEMBERSHIPS]],
   );
+  const states = new Map<string, RoleState>();
+  const refusals = new Map<string, readonly string[]>();
   for (const row of rows) {
+    states.set(row.rolname, {
+      name: row.rolname,
+      canLogin: row.rolcanlogin,
+      memberOf: row.direct_member_of ?? [],
+      config: row.rolconfig ?? [],
+    });
     const reasons: string[] = [];
     if (row.is_master) reasons.push("it is the master secret's own user or a member of it");
     if (row.rolsuper) reasons.push('it is a superuser');
     if (row.rolcreaterole) reasons.push('it has CREATEROLE');
     if (row.rolbypassrls) reasons.push('it has BYPASSRLS');
     if (row.rolreplication) reasons.push('it has REPLICATION');
-    const forbidden = (row.member_of ?? []).filter((name) =>
-      (FORBIDDEN_MEMBERSHIPS as readonly string[]).includes(name),
-    );
+    // Only the forbidden roles are asked about, so the cost does not grow with the database's roles.
+    const forbidden = row.forbidden_member_of ?? [];
     if (forbidden.length > 0) reasons.push(`it is a member of ${forbidden.join(', ')}`);
-    if (reasons.length > 0) throw new PrivilegedRoleError(row.rolname, reasons);
+    if (reasons.length > 0) refusals.set(row.rolname, reasons);
   }
+  return { states, refusals };
+}
+
+/** Refuses, before anything changes, to let a master reset or extend a role `inspectRoles` found off limits. */
+export function refusePrivileged(inspection: RoleInspection, roles: readonly string[]): void {
+  for (const role of roles) {
+    const reasons = inspection.refusals.get(role);
+    if (reasons !== undefined) throw new PrivilegedRoleError(role, reasons);
+  }
+}
+
+/** `inspectRoles` and `refusePrivileged` in one, for a master that only needs the refusal. */
+export async function guardRoles(
+  session: PostgresSession,
+  masterUsername: string,
+  roles: readonly string[],
+): Promise<void> {
+  refusePrivileged(await inspectRoles(session, masterUsername, roles), roles);
 }

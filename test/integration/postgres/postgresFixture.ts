@@ -100,7 +100,17 @@ export function gatedConnector(gate: CrashGate, inner: PostgresConnector): Postg
     let session: PostgresSession;
     try {
       session = await gate.run(`connect as ${login.which}`, async () => {
-        opened = await inner(login);
+        // When the connector may send what derives from the password: at once, or once what it waits
+        // for (the proof, for a master) has settled.
+        const authenticated = () => gate.events.push(`authenticate as ${login.which}`);
+        if (login.authenticateAfter === undefined) authenticated();
+        const authenticateAfter = login.authenticateAfter?.then((value) => {
+          authenticated();
+          return value;
+        });
+        // Awaited only once the server asks for the password, which a crashed attempt never reaches.
+        authenticateAfter?.catch(() => undefined);
+        opened = await inner(authenticateAfter === undefined ? login : { ...login, authenticateAfter });
         return opened;
       });
     } catch (error) {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -93,7 +93,7 @@ function childCode(file: string, kind: 'import' | 'request'): string {
   // As Lambda's runtime loads a handler: require() for CommonJS, import() for an ES module.
   const load = file.endsWith('.mjs')
     ? `import(${JSON.stringify(pathToFileURL(file).href)})`
-    : `Promise.resolve(require(${JSON.stringify(file)}))`;
+    : `Promise.resolve(require(${JSON.stringify(resolve(file))}))`;
   const event = JSON.stringify({
     Step: 'createSecret',
     SecretId: COLD_START_SECRET,

@@ -25,9 +25,18 @@ export interface OrderFigures {
   readonly tlsHandshakes: number;
   readonly logins: number;
   readonly failedLogins: number;
+  /** Statements sent (each one round trip; a batch counts once). */
   readonly sqlStatements: number;
+  /** sqlStatements plus LOGIN_ROUND_TRIPS for every login. */
+  readonly postgresRoundTrips: number;
   readonly peakMemoryMb: number;
 }
+
+/**
+ * What one login takes on the wire: SSLRequest, the TLS 1.3 handshake, the startup message, and
+ * SCRAM's two exchanges (the last answered with AuthenticationOk and ReadyForQuery).
+ */
+export const LOGIN_ROUND_TRIPS = 5;
 
 export interface FunctionLatency {
   readonly function: string;
@@ -82,27 +91,36 @@ export async function measureRotationLatency(options: {
     return out.VersionId ?? '';
   };
 
-  const results: FunctionLatency[] = [];
+  const orders: CallOrder[] = ['read-ahead', 'sequential'];
+  type Sample = {
+    versions: Set<string>;
+    calls: number[];
+    rounds: number[];
+    byOperation: Map<string, number[]>;
+    db: ReturnType<typeof countDatabaseWork>[];
+  };
+  const samplesOf = new Map<string, Map<CallOrder, Sample>>();
   for (const subject of options.subjects) {
-    const orders: CallOrder[] = ['read-ahead', 'sequential'];
-    // The first rotation of each warms its function's container; cold starts are measured apart.
+    // A first rotation per function and order, untimed: its process starts cold.
     for (const order of orders) await rotate(subject.arn, functionFor(subject.name, order));
-    const samples = new Map(
-      orders.map((order) => [
-        order,
-        {
-          versions: new Set<string>(),
-          calls: [] as number[],
-          rounds: [] as number[],
-          byOperation: new Map<string, number[]>(),
-          db: [] as ReturnType<typeof countDatabaseWork>[],
-        },
-      ]),
+    samplesOf.set(
+      subject.name,
+      new Map(
+        orders.map((order) => [
+          order,
+          { versions: new Set<string>(), calls: [], rounds: [], byOperation: new Map(), db: [] },
+        ]),
+      ),
     );
-    const logBefore = options.log.length;
-    for (let i = 0; i < options.rotations; i++) {
+  }
+  const logBefore = options.log.length;
+  // Round by round, every function and order in turn (the order reversed every other round), so the
+  // machine's noise falls on all alike and functions compare within one run.
+  for (let i = 0; i < options.rotations; i++) {
+    const subjects = i % 2 === 0 ? options.subjects : [...options.subjects].reverse();
+    for (const subject of subjects) {
       for (const order of i % 2 === 0 ? orders : [...orders].reverse()) {
-        const sample = samples.get(order);
+        const sample = samplesOf.get(subject.name)?.get(order);
         if (sample === undefined) continue;
         const callsBefore = proxy.calls.length;
         const linesBefore = serverLines().length;
@@ -118,6 +136,11 @@ export async function measureRotationLatency(options: {
         sample.db.push(countDatabaseWork(serverLines().slice(linesBefore)));
       }
     }
+  }
+
+  const results: FunctionLatency[] = [];
+  for (const subject of options.subjects) {
+    const samples = samplesOf.get(subject.name) as Map<CallOrder, Sample>;
     const figures = Object.fromEntries(
       orders.map((order) => {
         const sample = samples.get(order);
@@ -157,6 +180,7 @@ export async function measureRotationLatency(options: {
           logins: median(sample.db.map((d) => d.logins)),
           failedLogins: median(sample.db.map((d) => d.failedLogins)),
           sqlStatements: median(sample.db.map((d) => d.sqlStatements)),
+          postgresRoundTrips: median(sample.db.map((d) => d.sqlStatements + LOGIN_ROUND_TRIPS * d.logins)),
           peakMemoryMb,
         };
         return [order, result];

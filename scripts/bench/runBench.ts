@@ -287,15 +287,15 @@ try {
     '',
     `Secrets Manager +${smLatencyMs} ms per call; read-ahead (the default) against ROTATION_READ_AHEAD=false in the same run`,
     '',
-    '| function | call order | rotation ms p50 / p95 | sequential SM round trips | SM calls | TLS handshakes | logins (failed) | SQL statements | ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| function | call order | rotation ms p50 / p95 | sequential SM round trips | SM calls | TLS handshakes | logins (failed) | SQL statements | Postgres round trips | ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const l of latency) {
     for (const order of ['read-ahead', 'sequential'] as const) {
       const f = l.orders[order];
       out.push(
         `| ${l.function} | ${order} | ${f.totalMs.p50} / ${f.totalMs.p95} | ${f.sequentialRoundTrips} | ${f.secretsManagerCalls} | ` +
-          `${f.tlsHandshakes} | ${f.logins} (${f.failedLogins}) | ${f.sqlStatements} | ${order === 'read-ahead' ? l.ratio : ''} |`,
+          `${f.tlsHandshakes} | ${f.logins} (${f.failedLogins}) | ${f.sqlStatements} | ${f.postgresRoundTrips} | ${order === 'read-ahead' ? l.ratio : ''} |`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { BundleSize, ColdStartReport, Timing } from '../bench/measureBundles.js';
 import type { FormatComparison, ModuleImportCost } from '../bench/measureImportBreakdown.js';
-import type { CallOrder, FunctionLatency } from '../bench/measureRotationLatency.js';
+import { type CallOrder, type FunctionLatency, LOGIN_ROUND_TRIPS } from '../bench/measureRotationLatency.js';
 import { formatCount, formatDay, formatNodeVersion, formatSeconds } from './formatCount.js';
 import { markdownTable } from './markdownTable.js';
 
@@ -149,6 +149,7 @@ export function benchRotationSection(results: BenchResults): string {
         figures.tlsHandshakes,
         `${figures.logins} (${figures.failedLogins})`,
         figures.sqlStatements,
+        figures.postgresRoundTrips,
         order === 'read-ahead' ? run.ratio : '',
       ];
     }),
@@ -158,8 +159,10 @@ export function benchRotationSection(results: BenchResults): string {
     (results.secretsManagerLatencyMs === 0
       ? 'Secrets Manager calls answered by the local stack with no added latency; '
       : `Every Secrets Manager call of the functions held back ${results.secretsManagerLatencyMs} ms; `) +
-      `${rotations} rotations per function and call order, the two orders taking turns. ` +
-      'Times in ms (p50 / p95); counts are medians per rotation; ratio = read-ahead p50 / sequential p50.',
+      `${rotations} rotations per function and call order, every function and order taking turns round by round. ` +
+      'Times in ms (p50 / p95); counts are medians per rotation; ratio = read-ahead p50 / sequential p50. ' +
+      `Postgres round trips are the statements (a batch counts once) plus ${LOGIN_ROUND_TRIPS} per login ` +
+      '(SSLRequest, the TLS 1.3 handshake, the startup message and two SCRAM exchanges).',
     '',
     markdownTable(
       [
@@ -172,6 +175,7 @@ export function benchRotationSection(results: BenchResults): string {
         'TLS handshakes',
         'logins (failed)',
         'SQL statements',
+        'Postgres round trips',
         'ratio',
       ],
       rows,

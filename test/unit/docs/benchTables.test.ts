@@ -30,6 +30,7 @@ const figures = (overrides: Partial<OrderFigures>): OrderFigures => ({
   logins: 0,
   failedLogins: 0,
   sqlStatements: 0,
+  postgresRoundTrips: 0,
   peakMemoryMb: 75,
   ...overrides,
 });
@@ -131,6 +132,7 @@ const RESULTS: BenchResults = {
           logins: 3,
           failedLogins: 1,
           sqlStatements: 3,
+          postgresRoundTrips: 18,
           peakMemoryMb: 86,
         }),
         sequential: figures({
@@ -142,6 +144,7 @@ const RESULTS: BenchResults = {
           tlsHandshakes: 2,
           logins: 2,
           sqlStatements: 3,
+          postgresRoundTrips: 13,
           peakMemoryMb: 90,
         }),
       },
@@ -279,6 +282,7 @@ describe('the rotation section', () => {
         '0',
         '0 (0)',
         '0',
+        '0',
         '0.64',
       ],
       [
@@ -293,6 +297,7 @@ describe('the rotation section', () => {
         '10',
         '0',
         '0 (0)',
+        '0',
         '0',
         '',
       ],
@@ -309,6 +314,7 @@ describe('the rotation section', () => {
         '3',
         '3 (1)',
         '3',
+        '18',
         '0.67',
       ],
       [
@@ -324,6 +330,7 @@ describe('the rotation section', () => {
         '2',
         '2 (0)',
         '3',
+        '13',
         '',
       ],
     ]);

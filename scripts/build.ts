@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +17,7 @@ import { lambdaNode, lambdaNodeArm64 } from '../local/lambda/lambdaNode.js';
 import { writeCodeCaches } from './codeCache/writeCodeCaches.js';
 import { readBuildProperties, toEsbuildOptions } from './functionBuildOptions.js';
 import { lazyNodeModules } from './lazyNodeModules.js';
+import { samMakefile } from './samMakefile.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const functionsDir = join(root, 'functions');
@@ -101,6 +111,11 @@ await build({
   metafile: false,
 });
 chmodSync(join(stagingDir, 'cli', 'secrets-rotation.mjs'), 0o755);
+// sam build (BuildMethod: makefile in template.yaml) runs build-<LogicalId> in a copy of each
+// function's directory: the function ships exactly as built here.
+for (const name of names) {
+  writeFileSync(join(stagingDir, name, 'Makefile'), samMakefile(name));
+}
 const retiredDir = join(root, `dist.retired-${process.pid}`);
 if (existsSync(distDir)) renameSync(distDir, retiredDir);
 renameSync(stagingDir, distDir);

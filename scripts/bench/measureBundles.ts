@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ export interface BundleSize {
   name: string;
   bytes: number;
   gzipBytes: number;
+  /** The code cache shipped for this machine's architecture, when the build made one. */
+  codeCacheBytes?: number;
 }
 
 export interface Timing {
@@ -74,10 +76,26 @@ export function listBundles(distDir: string): Array<{ name: string; file: string
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * The code each function loads: its entry, and the bundle beside it when the entry is the loader
+ * (source maps and code caches are not code; a code cache's size is reported apart, for one
+ * architecture).
+ */
 export function measureBundleSizes(distDir: string): BundleSize[] {
   return listBundles(distDir).map(({ name, file }) => {
-    const content = readFileSync(file);
-    return { name, bytes: content.byteLength, gzipBytes: gzipSync(content, { level: 9 }).byteLength };
+    const dir = dirname(file);
+    const own = join(dir, BUNDLE_FILE);
+    const content = Buffer.concat([
+      readFileSync(file),
+      ...(own !== file && existsSync(own) ? [readFileSync(own)] : []),
+    ]);
+    const cache = readdirSync(dir).find((entry) => entry.endsWith(`-${process.arch}.v8cache`));
+    return {
+      name,
+      bytes: content.byteLength,
+      gzipBytes: gzipSync(content, { level: 9 }).byteLength,
+      ...(cache === undefined ? {} : { codeCacheBytes: statSync(join(dir, cache)).size }),
+    };
   });
 }
 

@@ -89,7 +89,8 @@ export function benchFunctionsSection(results: BenchResults): string {
     const without = cold.withoutCodeCache;
     return [
       run.function,
-      `${kilobytes(bundle.bytes)} (${kilobytes(bundle.gzipBytes)})`,
+      `${kilobytes(bundle.bytes)} (${kilobytes(bundle.gzipBytes)})` +
+        (bundle.codeCacheBytes === undefined ? '' : `; code cache ${kilobytes(bundle.codeCacheBytes)}`),
       `${cold.firstRequest.medianMs} / ${cold.firstRequest.p95Ms} ms (${overMs(cold.firstRequest.overheadMs)})`,
       `${cold.medianMs} / ${cold.p95Ms} ms (${overMs(cold.overheadMs)})`,
       `${cold.withoutNodeOptions.medianMs} ms (${overMs(cold.withoutNodeOptions.overheadMs)})`,

@@ -20,8 +20,10 @@ for (const name of FUNCTIONS) {
   const to = join(packageDir, 'assets', name);
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
-  // The loader, the bundle and its source map, and the code cache when the build made one.
-  for (const file of readdirSync(from)) copyFileSync(join(from, file), join(to, file));
+  // The loader, the bundle and its source map, and the code caches the build made; not the Makefile
+  // that sam build uses.
+  for (const file of readdirSync(from).filter((f) => f !== 'Makefile'))
+    copyFileSync(join(from, file), join(to, file));
 }
 
 const esm = join(packageDir, 'dist', 'esm');

@@ -207,7 +207,9 @@ describe('alternating users: a look-alike clone name proves nothing', () => {
 
     // Membership is asked in the master's own session, before it changes anything.
     await expect(f.step('setSecret')).rejects.toMatchObject({ name: 'CloneNotMemberError' });
-    expect(f.gate.calls.filter((c) => c.startsWith('SQL') && !/read the role|check the roles/.test(c))).toEqual([]);
+    expect(
+      f.gate.calls.filter((c) => c.startsWith('SQL') && !/read the role|check the roles/.test(c)),
+    ).toEqual([]);
     expect(await canLogin(db.server, victim, 'Victim-password-123')).toBe(true);
   });
 });

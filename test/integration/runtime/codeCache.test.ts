@@ -192,6 +192,25 @@ describe('the function loader and its code cache', () => {
     expect([...outside.read].sort()).toEqual(Object.values(files).sort());
   });
 
+  it('ships through sam build as built: its Makefile target copies the loader, bundle, map and caches, and nothing else', async () => {
+    const dir = copy('sam');
+    const makefile = readFileSync(join(dir, 'Makefile'), 'utf8');
+    const target = /^build-PostgresSingleUserFunction:\n((?:\t.*\n)+)/m.exec(makefile);
+    expect(target).not.toBeNull();
+    const artifacts = mkdtempSync(join(root, 'artifacts-'));
+    // What make does with the recipe: each tab-indented line through sh, in the function's directory.
+    for (const line of (target?.[1] ?? '').split('\n').filter((l) => l.startsWith('\t'))) {
+      await run('sh', ['-c', line.slice(1).replaceAll('$(ARTIFACTS_DIR)', artifacts)], { cwd: dir });
+    }
+    const shipped = readdirSync(artifacts).sort();
+    expect(shipped).toEqual(
+      readdirSync(dir)
+        .filter((file) => file !== 'Makefile')
+        .sort(),
+    );
+    expect(shipped).toEqual(expect.arrayContaining(['index.cjs', BUNDLE_FILE, `${BUNDLE_FILE}.map`]));
+  });
+
   it('ships the cache readable by any user, as Lambda runs functions as another user than the one that built them', () => {
     const dir = join('dist', 'postgres-single-user');
     expect(existsSync(join(dir, 'index.cjs'))).toBe(true);

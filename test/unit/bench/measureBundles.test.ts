@@ -35,6 +35,10 @@ describe('bundle measurements', () => {
       join(dist, 'gamma', 'handler.cjs'),
       `exports.handler = async () => { ${REQUEST} };\n${padding}`,
     );
+    writeFileSync(
+      join(dist, 'gamma', `handler.0123456789abcdef.v0.0.0-${process.arch}.v8cache`),
+      Buffer.alloc(64),
+    );
     mkdirSync(join(dist, 'cli'));
   });
 
@@ -45,7 +49,14 @@ describe('bundle measurements', () => {
   it('measures raw and gzip sizes of every bundle, sorted, skipping directories without one', () => {
     const sizes = measureBundleSizes(dist);
     expect(sizes.map((s) => s.name)).toEqual(['alpha', 'beta', 'gamma']);
+    const gamma = sizes.find((s) => s.name === 'gamma');
+    // A loader counts with the bundle it loads.
+    expect(gamma?.bytes).toBe(
+      statSync(join(dist, 'gamma', 'index.cjs')).size + statSync(join(dist, 'gamma', 'handler.cjs')).size,
+    );
+    expect(gamma?.codeCacheBytes).toBe(64);
     for (const size of sizes.filter((s) => s.name !== 'gamma')) {
+      expect(size.codeCacheBytes).toBeUndefined();
       expect(size.bytes).toBe(statSync(join(dist, size.name, 'index.mjs')).size);
       expect(size.gzipBytes).toBeGreaterThan(0);
       expect(size.gzipBytes).toBeLessThan(size.bytes);

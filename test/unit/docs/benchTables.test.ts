@@ -39,7 +39,7 @@ const RESULTS: BenchResults = {
   measuredAt: '2026-11-30T03:01:02.146Z',
   machine: { node: '20.20.2', cpus: 2, cpuModel: 'AMD EPYC' },
   bundles: [
-    { name: 'postgres-single-user', bytes: 568286, gzipBytes: 170360 },
+    { name: 'postgres-single-user', bytes: 568286, gzipBytes: 170360, codeCacheBytes: 789504 },
     { name: 'random-value', bytes: 360285, gzipBytes: 113856 },
   ],
   coldStarts: {
@@ -222,6 +222,7 @@ describe('the per-function section', () => {
       '96.1 ms (+65 ms; CommonJS 80 ms)',
       '80 MB',
     ]);
+    expect(rows(section)[2]?.[1]).toBe('555 KB (166 KB); code cache 771 KB');
     expect(rows(section)[2]?.slice(5, 7)).toEqual(['accepted', '+78 ms / +70 ms']);
     expect(section).toContain(
       'Measured 2026-11-30 on 2 CPUs (AMD EPYC): cold starts on Node v24.22.3 (pinned runtime) started as Lambda ' +

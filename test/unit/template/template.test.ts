@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { samLogicalId, samMakefile } from '../../../scripts/samMakefile.js';
 import { readTemplate } from './readTemplate.js';
 
 const template = readTemplate('template.yaml');
@@ -26,9 +27,7 @@ type Fn = (typeof functions)[number][1];
 const resources = Object.entries(template.Resources);
 const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
 const functions = ofType('AWS::Serverless::Function');
-const entryOf = (fn: Fn) =>
-  ((fn.Metadata?.['BuildProperties'] ?? {}) as { EntryPoints?: string[] }).EntryPoints?.[0];
-const nameOf = (fn: Fn) => /^functions\/([^/]+)\/index\.ts$/.exec(entryOf(fn) ?? '')?.[1] ?? '';
+const nameOf = (fn: Fn) => /^dist\/([^/]+)\/$/.exec(String(fn.Properties['CodeUri'] ?? ''))?.[1] ?? '';
 const ref = (name: string) => ({ Ref: name });
 const NO_VALUE = ref('AWS::NoValue');
 
@@ -106,29 +105,21 @@ const OTHER_SECRETS: Record<string, OtherSecrets | undefined> = {
 const EXACT_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0f3c9a2b-AbC123';
 
 describe('template.yaml', () => {
-  it('deploys one function per functions/<name>, built from the same entry point and esbuild options as npm run build', () => {
+  it('deploys one function per functions/<name>, as npm run build made it in dist/<name>/, through the Makefile written there', () => {
     expect(functions.map(([, fn]) => nameOf(fn)).sort()).toEqual(functionDirs);
-    for (const [, fn] of functions) {
-      const { EntryPoints, ...properties } = (fn.Metadata?.['BuildProperties'] ?? {}) as Record<
-        string,
-        unknown
-      >;
-      expect(fn.Metadata?.['BuildMethod']).toBe('esbuild');
-      expect(properties).toEqual(buildOptions);
-      expect(EntryPoints).toEqual([`functions/${nameOf(fn)}/index.ts`]);
+    for (const [logical, fn] of functions) {
+      expect(fn.Metadata).toEqual({ BuildMethod: 'makefile' });
+      expect(samLogicalId(nameOf(fn))).toBe(logical);
+      expect(samMakefile(nameOf(fn))).toContain(`\nbuild-${logical}:\n\t`);
     }
   });
 
   it('builds every function for the Node.js version of the Lambda runtime it deploys on', () => {
     const globalRuntime = template.Globals?.Function['Runtime'];
     for (const [logical, fn] of functions) {
-      const runtime = String(fn.Properties['Runtime'] ?? globalRuntime);
-      const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
-      const target = (fn.Metadata?.['BuildProperties'] as { Target?: string } | undefined)?.Target;
-      expect({ logical, runtime, target }).toEqual({
+      expect({ logical, runtime: fn.Properties['Runtime'] ?? globalRuntime }).toEqual({
         logical,
-        runtime: `nodejs${major}.x`,
-        target: `node${major}`,
+        runtime: globalRuntime,
       });
     }
     expect(buildOptions.Target).toBe(`node${/^nodejs(\d+)\.x$/.exec(String(globalRuntime))?.[1]}`);

@@ -375,3 +375,27 @@ export function deploySizingSection(results: BenchResults): string {
     ', in either call order.'
   );
 }
+
+/** The cold start and the alternating-users cost in two sentences, for the README. */
+export function benchHeadlineSection(results: BenchResults): string {
+  const { coldStarts } = results;
+  const range = (values: readonly number[]) => {
+    const low = Math.round(Math.min(...values));
+    const high = Math.round(Math.max(...values));
+    return low === high ? `${low} ms` : `${low} to ${high} ms`;
+  };
+  const single = results.latency.find((run) => run.function === 'postgres-single-user');
+  const alternating = results.latency.find((run) => run.function === 'postgres-alternating-users');
+  const pair =
+    single === undefined || alternating === undefined
+      ? ''
+      : ` With ${results.secretsManagerLatencyMs} ms per Secrets Manager call, a single-user Postgres rotation takes ` +
+        `${single.orders['read-ahead'].totalMs.p50} ms (p50) and an alternating-users one ` +
+        `${alternating.orders['read-ahead'].totalMs.p50} ms.`;
+  return (
+    `On the Lambda runtime's Node (${formatNodeVersion(coldStarts.node.version)}), a cold function's first Secrets Manager ` +
+    `request is on the wire ${range(coldStarts.functions.map((f) => f.firstRequest.overheadMs))} after an empty Node's ` +
+    `(median; importing it alone: ${range(coldStarts.functions.map((f) => f.overheadMs))}).${pair} ` +
+    `Measured ${formatDay(results.measuredAt)} by \`npm run bench\` ([benchmarks](docs/benchmarks.md)).`
+  );
+}

@@ -7,6 +7,7 @@ import {
   benchCallsSection,
   benchFleetSection,
   benchFunctionsSection,
+  benchHeadlineSection,
   benchImportSection,
   benchRotationSection,
   benchTargetsSection,
@@ -55,6 +56,7 @@ export const DOC_SECTIONS: Readonly<Record<string, DocSection>> = {
   'bench-fleet': { source: DATA_FILES.bench, render: (data) => benchFleetSection(data.bench) },
   'bench-calls': { source: DATA_FILES.bench, render: (data) => benchCallsSection(data.bench) },
   'bench-targets': { source: DATA_FILES.bench, render: (data) => benchTargetsSection(data.bench) },
+  'bench-headline': { source: DATA_FILES.bench, render: (data) => benchHeadlineSection(data.bench) },
   'deploy-sizing': { source: DATA_FILES.bench, render: (data) => deploySizingSection(data.bench) },
   'reliability-run': {
     source: DATA_FILES.reliability,

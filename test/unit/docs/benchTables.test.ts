@@ -5,6 +5,7 @@ import {
   benchCallsSection,
   benchFleetSection,
   benchFunctionsSection,
+  benchHeadlineSection,
   benchImportSection,
   benchRotationSection,
   benchTargetsSection,
@@ -396,6 +397,33 @@ describe('the fleet section', () => {
       ['100', '13.3 s', '7.5', '0', '3', '117 MB'],
       ['1,000', '98.7 s', '10.1', '0', '6', '137 MB'],
     ]);
+  });
+});
+
+describe('the README headline', () => {
+  it('states the time to the first request and the import over an empty Node, and both Postgres rotations', () => {
+    const pair = {
+      ...RESULTS,
+      latency: [
+        ...RESULTS.latency,
+        {
+          ...RESULTS.latency[1],
+          function: 'postgres-alternating-users',
+          orders: {
+            ...RESULTS.latency[1]?.orders,
+            'read-ahead': figures({ totalMs: { p50: 170, p95: 180 } }),
+          },
+        },
+      ],
+    } as BenchResults;
+
+    expect(benchHeadlineSection(pair)).toBe(
+      "On the Lambda runtime's Node (v24.22.3), a cold function's first Secrets Manager request is on the wire " +
+        "46 to 54 ms after an empty Node's (median; importing it alone: 46 to 55 ms). With 15 ms per Secrets " +
+        'Manager call, a single-user Postgres rotation takes 164 ms (p50) and an alternating-users one 170 ms. ' +
+        'Measured 2026-11-30 by `npm run bench` ([benchmarks](docs/benchmarks.md)).',
+    );
+    expect(benchHeadlineSection(RESULTS)).not.toContain('alternating');
   });
 });
 

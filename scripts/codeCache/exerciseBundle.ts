@@ -7,8 +7,6 @@
  *   node <lambda flags> exerciseBundle.cjs <function dir>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   BUNDLE_FILE,
@@ -16,6 +14,7 @@ import {
   codeCacheFile,
   compileBundle,
 } from '../../shared/runtime/bundleScript.js';
+import { startFinishedVersionEndpoint } from './startFinishedVersionEndpoint.js';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:code-cache-AbCdEf';
 const TOKEN = '00000000-0000-4000-8000-000000000000';
@@ -24,28 +23,7 @@ const dir = process.argv[2] ?? '';
 const file = join(dir, BUNDLE_FILE);
 const source = readFileSync(file, 'utf8');
 
-// DescribeSecret answers that the version is already AWSCURRENT, so createSecret succeeds after its
-// first round of calls; the reads it made ahead find nothing.
-const server = createServer((request, response) => {
-  request.resume().on('end', () => {
-    const describe = String(request.headers['x-amz-target']).endsWith('.DescribeSecret');
-    response.writeHead(describe ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-    response.end(
-      JSON.stringify(
-        describe
-          ? {
-              ARN: SECRET,
-              Name: 'code-cache',
-              RotationEnabled: true,
-              VersionIdsToStages: { [TOKEN]: ['AWSCURRENT'] },
-            }
-          : { __type: 'ResourceNotFoundException', message: 'not found' },
-      ),
-    );
-  });
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const endpoint = (await startFinishedVersionEndpoint(SECRET, TOKEN)).url;
 process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] = endpoint;
 process.env['SECRETS_MANAGER_ENDPOINT'] = endpoint;
 

@@ -9,14 +9,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaNode, lambdaNodeArm64 } from '../../../local/lambda/lambdaNode.js';
 import { FUNCTION_MEMORY_MB, lambdaNodeArgs } from '../../../local/lambda/lambdaNodeArgs.js';
+import { startFinishedVersionEndpoint } from '../../../scripts/codeCache/startFinishedVersionEndpoint.js';
 import { BUNDLE_FILE } from '../../../shared/runtime/bundleScript.js';
 
 const run = promisify(execFile);
@@ -30,35 +29,17 @@ const node = lambdaNode();
  */
 describe('the function loader and its code cache', () => {
   let root: string;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startFinishedVersionEndpoint>>;
   let endpoint: string;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'code-cache-'));
-    server = createServer((request, response) => {
-      request.resume().on('end', () => {
-        const describe = String(request.headers['x-amz-target']).endsWith('.DescribeSecret');
-        response.writeHead(describe ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(
-          JSON.stringify(
-            describe
-              ? {
-                  ARN: SECRET,
-                  Name: 'code-cache-test',
-                  RotationEnabled: true,
-                  VersionIdsToStages: { [TOKEN]: ['AWSCURRENT'] },
-                }
-              : { __type: 'ResourceNotFoundException', message: 'not found' },
-          ),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startFinishedVersionEndpoint(SECRET, TOKEN);
+    endpoint = server.url;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     rmSync(root, { recursive: true, force: true });
   });
 

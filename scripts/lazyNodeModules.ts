@@ -19,20 +19,21 @@ export function lazyNodeModules(): Plugin {
           : undefined,
       );
       // An ES module of one function per export of the real module, each loading it at its first
-      // call (and a default export of them all): an import of anything else (a constant) fails the
-      // build instead of loading the module eagerly.
+      // call, and a default export of them all (with getters for its other values): a named import of
+      // anything but a function fails the build instead of loading the module eagerly.
       build.onLoad({ filter: /.*/, namespace: 'lazy-node-module' }, async (args) => {
         const real = (await import(`node:${args.path}`)) as Record<string, unknown>;
-        const functions = Object.keys(real).filter(
-          (name) => name !== 'default' && typeof real[name] === 'function',
-        );
+        const names = Object.keys(real).filter((name) => name !== 'default');
+        const functions = names.filter((name) => typeof real[name] === 'function');
+        const values = names.filter((name) => typeof real[name] !== 'function');
         return {
           loader: 'js',
           contents: [
             'let loaded;',
             `const load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));`,
             ...functions.map((name) => `export const ${name} = (...args) => load().${name}(...args);`),
-            `export default { ${functions.join(', ')} };`,
+            // The default export stands for the whole module: its other values (constants) load it.
+            `export default { ${[...functions, ...values.map((name) => `get ${name}() { return load().${name}; }`)].join(', ')} };`,
           ].join('\n'),
         };
       });

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { NO_ROTATION_METRICS, type RotationMetrics } from '../metrics/RotationMetrics.js';
+import { codeCacheUse } from '../runtime/codeCacheUse.js';
 import { parseRotationEvent, type RotationStep } from './RotationEvent.js';
 import { type RotationDependencies, runRotationStep } from './runRotationStep.js';
 
@@ -16,6 +17,9 @@ export function createRotationHandler<TValue>(
   metrics: RotationMetrics = NO_ROTATION_METRICS,
 ): RotationHandler {
   const { logger } = deps;
+  // How this container's code was compiled, on its first invocation's lines: operators see whether
+  // the code cache served the cold start.
+  let coldStart = codeCacheUse();
   return async (rawEvent, context) => {
     const started = performance.now();
     const startedAt = new Date();
@@ -25,7 +29,13 @@ export function createRotationHandler<TValue>(
     try {
       const event = parseRotationEvent(rawEvent);
       step = event.step;
-      logger.appendKeys({ secretId: event.secretId, step: event.step, versionId: event.token });
+      logger.appendKeys({
+        secretId: event.secretId,
+        step: event.step,
+        versionId: event.token,
+        ...(coldStart === undefined ? {} : { codeCache: coldStart }),
+      });
+      coldStart = undefined;
       if (event.step === 'createSecret') measured.recordRotationStarted(event.token, startedAt);
       const result = await runRotationStep(event, deps, context?.invokedFunctionArn);
       const durationMs = Math.round(performance.now() - started);

@@ -57,10 +57,3 @@ export function compileBundle(
     },
   };
 }
-
-/**
- * Where the loader leaves whether the code cache was used: `accepted`, `rejected` (V8 refused it, for
- * other flags) or `none` (no cache for this bundle on this Node).
- */
-export const CODE_CACHE_USE = Symbol.for('secrets-rotation.codeCache');
-export type CodeCacheUse = 'accepted' | 'rejected' | 'none';

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_FILE, bundleDigest, CODE_CACHE_USE, codeCacheFile, compileBundle } from './bundleScript.js';
+import { BUNDLE_FILE, bundleDigest, codeCacheFile, compileBundle } from './bundleScript.js';
+import { CODE_CACHE_USE } from './codeCacheUse.js';
 import { mapBundleStack } from './mapBundleStack.js';
 
 const file = join(__dirname, BUNDLE_FILE);

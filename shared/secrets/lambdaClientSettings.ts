@@ -1,4 +1,4 @@
-import { type Env, optionalString } from '../config/env.js';
+import { type Env, optionalInteger, optionalString } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
 
 /**
@@ -14,7 +14,7 @@ export interface LambdaClientSettings {
   readonly defaultsMode: DefaultsMode;
   readonly authSchemePreference: string[];
   readonly userAgentAppId: () => Promise<string | undefined>;
-  readonly retryMode: 'standard';
+  readonly retryMode: RetryMode;
   readonly maxAttempts: number;
   readonly disableClockSkewCorrection: boolean;
   readonly ignoreConfiguredEndpointUrls: true;
@@ -22,6 +22,8 @@ export interface LambdaClientSettings {
 
 const DEFAULTS_MODES = ['legacy', 'standard', 'in-region', 'cross-region', 'mobile', 'auto'] as const;
 type DefaultsMode = (typeof DEFAULTS_MODES)[number];
+const RETRY_MODES = ['standard', 'adaptive', 'legacy'] as const;
+type RetryMode = (typeof RETRY_MODES)[number];
 
 export function lambdaClientSettings(env: Env): LambdaClientSettings {
   const flag = (name: string): boolean => {
@@ -36,19 +38,23 @@ export function lambdaClientSettings(env: Env): LambdaClientSettings {
   if (!DEFAULTS_MODES.includes(defaultsMode as DefaultsMode)) {
     throw new ConfigError('AWS_DEFAULTS_MODE', `must be one of ${DEFAULTS_MODES.join(', ')}`);
   }
+  const retryMode = optionalString(env, 'AWS_RETRY_MODE')?.trim().toLowerCase() ?? 'standard';
+  if (!RETRY_MODES.includes(retryMode as RetryMode)) {
+    throw new ConfigError('AWS_RETRY_MODE', `must be one of ${RETRY_MODES.join(', ')}`);
+  }
   return {
     useFipsEndpoint: flag('AWS_USE_FIPS_ENDPOINT'),
     useDualstackEndpoint: flag('AWS_USE_DUALSTACK_ENDPOINT'),
     defaultsMode: defaultsMode as DefaultsMode,
-    // Attempts are throttlePatientRetry's to decide; this only keeps the SDK from looking in a file.
-    maxAttempts: 3,
+    // The RDS client's tries; the Secrets Manager client's are throttlePatientRetry's to decide.
+    maxAttempts: optionalInteger(env, 'AWS_MAX_ATTEMPTS', { min: 1, max: 10, default: 3 }),
     disableClockSkewCorrection: flag('AWS_DISABLE_CLOCK_SKEW_CORRECTION'),
     authSchemePreference: (preference ?? '')
       .split(',')
       .map((scheme) => scheme.trim())
       .filter((scheme) => scheme !== ''),
     userAgentAppId: async () => appId,
-    retryMode: 'standard',
+    retryMode: retryMode as RetryMode,
     // The endpoint override comes from the environment (resolveSecretsManagerEndpoint), never a file.
     ignoreConfiguredEndpointUrls: true,
   };

@@ -117,7 +117,10 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
       },
       ...(login.privileged ? { options: '-c search_path=pg_catalog,pg_temp' } : {}),
       ssl: tlsOptions(login, options),
-      connectionTimeoutMillis: options.connectTimeoutMs,
+      // A login that waits for something before authenticating (a master waiting for the proof, which
+      // may try two logins) gets that long on top of its own connect.
+      connectionTimeoutMillis:
+        login.authenticateAfter === undefined ? options.connectTimeoutMs : options.connectTimeoutMs * 3,
       statement_timeout: options.statementTimeoutMs,
       query_timeout: options.statementTimeoutMs + 1_000,
       application_name: 'secrets-rotation',
@@ -136,6 +139,16 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
       await client.end().catch(() => undefined);
       if (withheld !== undefined) throw withheld.reason;
       throw connectFailure(login, error);
+    }
+    // A server that asked for no password (trust, certificates) authenticated without waiting: the
+    // session is still used only once what it waits for has settled.
+    if (login.authenticateAfter !== undefined) {
+      try {
+        await login.authenticateAfter;
+      } catch (reason) {
+        await client.end().catch(() => undefined);
+        throw reason;
+      }
     }
     // Who logged in is the server's word, never the name the client sent: the first statement of
     // every session asks, and a session that is someone else is closed before anything runs in it.

@@ -6,6 +6,7 @@ import {
   CloneNotMemberError,
   MasterSecretError,
   PendingIdentityChangedError,
+  PostgresConnectionError,
   RoleMissingError,
 } from './errors.js';
 import { PostgresAccess, type PostgresTargetDependencies } from './PostgresAccess.js';
@@ -158,8 +159,9 @@ export function createAlternatingUsersTarget(
           logger,
         );
       } catch (error) {
+        // Closed without waiting: it sent nothing of the master's password, and the error is the proof's.
         withhold(error);
-        await early.then(
+        void early.then(
           (session) => session.end(),
           () => undefined,
         );
@@ -178,8 +180,14 @@ export function createAlternatingUsersTarget(
         throw error;
       }
       allow(true);
-      // The early connection is only a head start: if it failed, a fresh one reports why.
-      const masterSession = await early.catch(() => access.open(master.login));
+      // The early connection is only a head start: one that timed out while the proof ran is tried
+      // again once; any other failure (a rejected password, TLS) is the master's to report.
+      const masterSession = await early.catch((error: unknown) => {
+        if (error instanceof PostgresConnectionError && error.reason === 'connection timed out') {
+          return access.open(master.login);
+        }
+        throw error;
+      });
 
       await access.within(masterSession, async (session) => {
         const inspection = await access.inspect(session, master, [original, clone]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CODE_CACHE_USE } from '../../../shared/runtime/codeCacheUse.js';
 import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
 import { useCapturedOutput } from '../../support/captureOutput.js';
 import {
@@ -58,6 +59,27 @@ describe('a full rotation', () => {
     const values = Object.values(store.snapshot()).flatMap((v) => (v.value === undefined ? [] : [v.value]));
     assertNoSecretLeaks(output.text(), [...values, ...target.generated, INITIAL_PASSWORD, ROTATION_TOKEN]);
     expect(output.text()).toContain('Step completed');
+  });
+});
+
+describe('the code cache', () => {
+  it("says on a container's first invocation whether the loader compiled the code from its cache, and only then", async () => {
+    (globalThis as Record<symbol, unknown>)[CODE_CACHE_USE] = 'accepted';
+    try {
+      const { handler, event } = rotationFixture();
+      await handler(event('createSecret'));
+      await handler(event('setSecret'));
+      const lines = output
+        .text()
+        .split('\n')
+        .filter((line) => line.includes('Step completed'));
+      expect(lines.map((line) => (JSON.parse(line) as { codeCache?: string }).codeCache)).toEqual([
+        'accepted',
+        undefined,
+      ]);
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[CODE_CACHE_USE];
+    }
   });
 });
 

@@ -26,6 +26,8 @@ describe('lambdaClientSettings', () => {
       AWS_AUTH_SCHEME_PREFERENCE: 'sigv4a, sigv4',
       AWS_SDK_UA_APP_ID: 'platform-rotation',
       AWS_DISABLE_CLOCK_SKEW_CORRECTION: 'true',
+      AWS_MAX_ATTEMPTS: '5',
+      AWS_RETRY_MODE: 'adaptive',
     });
     expect(settings).toMatchObject({
       useFipsEndpoint: true,
@@ -33,6 +35,8 @@ describe('lambdaClientSettings', () => {
       defaultsMode: 'in-region',
       authSchemePreference: ['sigv4a', 'sigv4'],
       disableClockSkewCorrection: true,
+      maxAttempts: 5,
+      retryMode: 'adaptive',
     });
     expect(await settings.userAgentAppId()).toBe('platform-rotation');
   });

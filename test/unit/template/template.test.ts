@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_MEMORY_MB } from '../../../local/lambda/lambdaNodeArgs.js';
 import { samLogicalId, samMakefile } from '../../../scripts/samMakefile.js';
 import { readTemplate } from './readTemplate.js';
 
@@ -111,6 +112,13 @@ describe('template.yaml', () => {
       expect(fn.Metadata).toEqual({ BuildMethod: 'makefile' });
       expect(samLogicalId(nameOf(fn))).toBe(logical);
       expect(samMakefile(nameOf(fn))).toContain(`\nbuild-${logical}:\n\t`);
+    }
+  });
+
+  it('gives the functions the memory the benchmark, the local stack and the code cache build start Node for', () => {
+    expect(template.Globals?.Function['MemorySize']).toBe(FUNCTION_MEMORY_MB);
+    for (const [logical, fn] of functions) {
+      expect({ logical, memory: fn.Properties['MemorySize'] }).toEqual({ logical, memory: undefined });
     }
   });
 

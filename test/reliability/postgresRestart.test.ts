@@ -45,7 +45,10 @@ const finished = (arn: string, versionId: string) => async () =>
   (await unfinishedVersion(lanes.env.client, arn)) === undefined &&
   (await lanes.env.client.send(new GetSecretValueCommand({ SecretId: arn }))).VersionId === versionId;
 
-/** The call to fault: the ALTER ROLE of setSecret, or the first database call of testSecret. */
+/**
+ * The call to fault: the password change of setSecret (single user's ALTER ROLE; alternating users'
+ * batch, which on a first rotation begins with CREATE ROLE), or the first database call of testSecret.
+ */
 function callIn(
   step: RotationStep,
   calls: readonly string[],
@@ -54,7 +57,9 @@ function callIn(
   const start = stepMarks.find((m) => m.step === step)?.at ?? -1;
   const end = stepMarks.find((m) => m.at > start && m.step !== step)?.at ?? calls.length;
   const wanted = (label: string) =>
-    step === 'setSecret' ? label === 'postgres ALTER ROLE' : label.startsWith('postgres ');
+    step === 'setSecret'
+      ? label === 'postgres ALTER ROLE' || label === 'postgres CREATE ROLE'
+      : label.startsWith('postgres ');
   const index = calls.findIndex((label, i) => i >= start && i < end && wanted(label));
   return index;
 }

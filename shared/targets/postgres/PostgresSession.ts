@@ -16,9 +16,10 @@ export interface PostgresLogin {
    */
   readonly privileged: boolean;
   /**
-   * Nothing derived from the password is sent before this settles: the connection, the TLS handshake
-   * and the startup go ahead, and the password waits. If it rejects, the connection is closed and the
-   * connect rejects with its reason. Lets a master connect while the proof that allows it still runs.
+   * Nothing derived from the password is sent before this settles: the connection, the TLS handshake,
+   * the startup and SCRAM's first exchange (the user's name, the server's salt) go ahead, and the
+   * client proof waits. If it rejects, the connection is closed and the connect rejects with its
+   * reason. Lets a master connect while the proof that allows it still runs.
    */
   readonly authenticateAfter?: Promise<unknown>;
 }

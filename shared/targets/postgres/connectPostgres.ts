@@ -96,13 +96,16 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
     let refusedMethod: string | undefined;
     // Set when authenticateAfter rejects: the connection was ended for that reason, not the server's.
     let withheld: { reason: unknown } | undefined;
+    let scram = false;
     const client = new pg.Client({
       host: login.host,
       port: login.port,
       database: login.dbname,
       user: login.username,
       password: async () => {
-        if (login.authenticateAfter !== undefined) {
+        // An MD5 or cleartext answer is derived from the password at once: it waits here. SCRAM's
+        // first message is not (it names the user), so a SCRAM login goes on to the server's salt.
+        if (login.authenticateAfter !== undefined && !scram) {
           try {
             await login.authenticateAfter;
           } catch (reason) {
@@ -125,6 +128,28 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
       query_timeout: options.statementTimeoutMs + 1_000,
       application_name: 'secrets-rotation',
     });
+    client.connection.on('authenticationSASL', () => {
+      scram = true;
+    });
+    if (login.authenticateAfter !== undefined) {
+      // SCRAM's client proof, computed as soon as the server sends its salt, is the one message derived
+      // from the password: it goes out only once authenticateAfter has settled, and never if it rejects.
+      const gate = login.authenticateAfter;
+      const connection = client.connection as unknown as {
+        sendSCRAMClientFinalMessage(data: string): void;
+        stream: { destroy(): void };
+      };
+      const sendProof = connection.sendSCRAMClientFinalMessage.bind(connection);
+      connection.sendSCRAMClientFinalMessage = (data) => {
+        gate.then(
+          () => sendProof(data),
+          (reason: unknown) => {
+            withheld = { reason };
+            connection.stream.destroy();
+          },
+        );
+      };
+    }
     client.connection.on('authenticationCleartextPassword', () => {
       refusedMethod = 'cleartext password';
     });

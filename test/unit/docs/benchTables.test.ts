@@ -542,10 +542,10 @@ describe('the targets', () => {
       '105 ms against 100 ms: 1.05×',
       'met',
     ]);
-    expect(targets(pair(100, 106))['alternating-users rotation']).toEqual([
-      '106 ms against 100 ms: 1.06×',
-      'not met',
-    ]);
+    expect(targets(pair(100, 106))['alternating-users rotation']?.[0]).toBe('106 ms against 100 ms: 1.06×');
+    expect(targets(pair(100, 106))['alternating-users rotation']?.[1]).toMatch(
+      /^not met: the master login is the one extra/,
+    );
     expect(targets(pair(100, 100, 0))['alternating-users rotation']).toEqual([
       '100 ms against 100 ms: 1× (with +0 ms per call)',
       'not measured: this run added 0 ms per call',

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { BuildOptions } from 'esbuild';
 
-/** The SAM-style build properties in functions/build-options.json: the one source of build truth. */
+/**
+ * The build properties in functions/build-options.json, in SAM's esbuild vocabulary: the one source of
+ * the functions' build options (template.yaml ships what `npm run build` makes with them).
+ */
 export interface SamEsbuildProperties {
   readonly Format: 'esm' | 'cjs';
   readonly Platform: 'node';
@@ -30,7 +33,7 @@ function keyValue(entries: readonly string[]): Record<string, string> {
   );
 }
 
-/** Translates the SAM properties into esbuild options, the way SAM's esbuild builder does. */
+/** Translates the properties into esbuild options, as SAM's esbuild builder reads that vocabulary. */
 export function toEsbuildOptions(props: SamEsbuildProperties): BuildOptions {
   return {
     bundle: true,

@@ -179,17 +179,24 @@ async function startTcpListener(): Promise<Listener> {
   };
 }
 
-/** Wall-clock ms from spawning `node -e code` until the process exits; rejects on a non-zero exit. */
+/**
+ * Wall-clock ms from spawning `node -e code` until the process exits; rejects on a non-zero exit.
+ * `code` is an ES module unless `inputType` says CommonJS.
+ */
 export function timeProcess(
   node: string,
   label: string,
   code: string,
   env: NodeJS.ProcessEnv,
   nodeArgs: readonly string[] = [],
+  inputType: 'module' | 'commonjs' = 'module',
 ): Promise<number> {
-  return spawnTimed(node, label, code, env, nodeArgs).then(({ elapsedMs }) => elapsedMs);
+  return spawnTimed(node, label, code, env, [...nodeArgs, `--input-type=${inputType}`]).then(
+    ({ elapsedMs }) => elapsedMs,
+  );
 }
 
+/** `node <nodeArgs> -e code`, timed until it exits or, with `until`, until that arrival (then killed). */
 function spawnTimed(
   node: string,
   label: string,
@@ -317,7 +324,8 @@ export async function measureColdStarts(
   try {
     // Sequential and interleaved, so load on the machine hits baselines and bundles alike.
     for (let run = 0; run < options.runs; run++) {
-      baseline.push(await timeProcess(node, 'baseline', '', env, nodeArgs));
+      // CommonJS, as the functions' children below (Lambda requires a CommonJS handler).
+      baseline.push(await timeProcess(node, 'baseline', '', env, nodeArgs, 'commonjs'));
       connectBaseline.push(
         (await spawnTimed(node, 'baseline (connect)', connectCode, env, nodeArgs, tcp.next())).elapsedMs,
       );

@@ -33,12 +33,20 @@ export const MUTATIONS: readonly Mutation[] = [
     red: ['pg-forged-identity-host'],
   },
   {
-    defense: "every session's identity is the server's session_user",
+    defense: "every session's identity is the server's session user",
     file: 'shared/targets/postgres/connectPostgres.ts',
     find: 'if (identity.sessionUser !== login.username) {',
     replace: 'if (identity.sessionUser === undefined) {',
     files: ['test/integration/postgres/serverIdentity.test.ts'],
     red: ['refuses a session the server says is another role'],
+  },
+  {
+    defense: "without the server's startup report, the session user is asked, never assumed",
+    file: 'shared/targets/postgres/connectPostgres.ts',
+    find: "const result = await client.query<{ session_user: unknown }>('SELECT session_user');",
+    replace: 'const result = { rows: [{ session_user: login.username }] };',
+    files: ['test/integration/postgres/serverIdentity.test.ts'],
+    red: ['refuses a smuggled second user where the startup report does not arrive'],
   },
   {
     defense: "a clone's membership is asked in the master's own session",

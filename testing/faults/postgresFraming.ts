@@ -121,3 +121,28 @@ export function postgresResponseWatcher(connect: boolean): ResponseWatcher {
     },
   };
 }
+
+/**
+ * The server's side of a Postgres session with the ParameterStatus reports of `parameters` taken out,
+ * as a connection pooler that does not pass them on would: feed it the server's bytes, forward what it
+ * returns. Messages split across chunks are held until whole.
+ */
+export function postgresParameterFilter(parameters: ReadonlySet<string>): (chunk: Buffer) => Buffer {
+  let buffer = Buffer.alloc(0);
+  return (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    const kept: Buffer[] = [];
+    let offset = 0;
+    while (buffer.length - offset >= 5) {
+      const total = 1 + buffer.readInt32BE(offset + 1);
+      if (buffer.length - offset < total) break;
+      const bytes = buffer.subarray(offset, offset + total);
+      offset += total;
+      if (bytes[0] === 0x53 && parameters.has(bytes.subarray(5, bytes.indexOf(0, 5)).toString('utf8')))
+        continue;
+      kept.push(bytes);
+    }
+    buffer = buffer.subarray(offset);
+    return Buffer.concat(kept);
+  };
+}

@@ -4,7 +4,11 @@ import { TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { FaultPlan } from './FaultPlan.js';
 import { httpRequestFramer, httpResponseWatcher } from './httpFraming.js';
 import type { ProxiedUnit, RequestFramer, ResponseWatcher } from './ProxiedUnit.js';
-import { postgresRequestFramer, postgresResponseWatcher } from './postgresFraming.js';
+import {
+  postgresParameterFilter,
+  postgresRequestFramer,
+  postgresResponseWatcher,
+} from './postgresFraming.js';
 
 export interface FaultProxyOptions {
   readonly protocol: 'http' | 'postgres';
@@ -17,6 +21,11 @@ export interface FaultProxyOptions {
    * for 127.0.0.1) and opens its own verified TLS session to the server, so it sees statements.
    */
   readonly tls?: { readonly certPem: string; readonly keyPem: string; readonly caPem: string };
+  /**
+   * Postgres with `tls` only: the server's ParameterStatus reports of these parameters never reach the
+   * client, as behind a pooler that does not pass them on.
+   */
+  readonly dropServerParameters?: readonly string[];
   /** Sees every call as sent, before any fault (tests collect the values a function sent). */
   readonly observe?: (label: string, bytes: Buffer) => void;
 }
@@ -117,7 +126,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     // client: the connection is closed right after.
     let watching: { readonly watcher: ResponseWatcher; readonly done: (first: boolean) => void } | undefined;
     let answered = false;
-    upstream.on('data', (chunk: Buffer) => {
+    const dropped = options.dropServerParameters ?? [];
+    const forward =
+      dropped.length > 0 && options.protocol === 'postgres'
+        ? postgresParameterFilter(new Set(dropped))
+        : (chunk: Buffer) => chunk;
+    upstream.on('data', (raw: Buffer) => {
+      const chunk = forward(raw);
+      if (chunk.length === 0) return;
       if (watching === undefined) {
         client.write(chunk);
         return;

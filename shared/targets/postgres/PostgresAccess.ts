@@ -304,7 +304,7 @@ export class PostgresAccess {
   /**
    * Proves the secret's writer holds a working login of the roles it names, before a master acts for
    * it: the first candidate at the secret's own host whose login works. Who logged in is what the
-   * server says (the connector compares session_user); nothing else is asked in that session, since
+   * server says (the connector compares the session's user); nothing else is asked in that session, since
    * its owner shapes it (search_path, operators, functions): whatever decides what the master does is
    * checked afterwards in the master's own session.
    */
@@ -364,11 +364,18 @@ export class PostgresAccess {
 
   /** Proves a login: it authenticates, runs as the expected roles, and the check query succeeds. */
   async check(session: PostgresSession, value: PostgresSecret, expectedCurrentUser: string): Promise<void> {
-    // Asked of the server when the session opened (see the connector).
-    const { sessionUser, currentUser } = session.identity;
+    // Who logged in, as the server said when the session opened (see the connector).
+    const { sessionUser } = session.identity;
     if (sessionUser !== value.username) {
       throw new PostgresCheckFailedError(value.username, `the session runs as '${sessionUser}'`);
     }
+    // Who it acts as is asked: a role's settings (the clone's SET role) apply at login, and the server
+    // does not report them. current_user is a SQL keyword, so nothing in the database can stand in for it.
+    const rows = await session.query<{ current_user: unknown }>(
+      'ask who the session acts as',
+      'SELECT current_user',
+    );
+    const currentUser = String(rows[0]?.current_user);
     if (currentUser !== expectedCurrentUser) {
       throw new PostgresCheckFailedError(
         value.username,

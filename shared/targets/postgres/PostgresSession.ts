@@ -24,15 +24,16 @@ export interface PostgresLogin {
   readonly authenticateAfter?: Promise<unknown>;
 }
 
-/** Who the server says a session is: the role that authenticated, and the role it acts as. */
+/** Who the server says logged in: the session's user, which no later statement in it can change. */
 export interface SessionIdentity {
   readonly sessionUser: string;
-  readonly currentUser: string;
+  /** True when the server's startup report said so; false when it had to be asked (session_user). */
+  readonly reportedAtStartup: boolean;
 }
 
 /** One open connection. `action` describes a statement for errors; statement text is never quoted. */
 export interface PostgresSession {
-  /** Asked of the server when the session opened; its `sessionUser` is always the login's username. */
+  /** The server's word when the session opened; its `sessionUser` is always the login's username. */
   readonly identity: SessionIdentity;
   query<Row extends Record<string, unknown>>(
     action: string,

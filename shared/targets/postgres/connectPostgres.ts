@@ -150,6 +150,18 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
         );
       };
     }
+    // The server reports the session's user (session_authorization) as it finishes the startup, in the
+    // same flight as its ReadyForQuery: read there, it costs no round trip. The last report before the
+    // first ReadyForQuery is what the session is; the client cannot set it, and a role's own settings
+    // cannot change it at startup.
+    let reportedUser: string | undefined;
+    let ready = false;
+    client.connection.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
+      if (!ready && message.parameterName === 'session_authorization') reportedUser = message.parameterValue;
+    });
+    client.connection.once('readyForQuery', () => {
+      ready = true;
+    });
     client.connection.on('authenticationCleartextPassword', () => {
       refusedMethod = 'cleartext password';
     });
@@ -175,20 +187,21 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
         throw reason;
       }
     }
-    // Who logged in is the server's word, never the name the client sent: the first statement of
-    // every session asks, and a session that is someone else is closed before anything runs in it.
-    // session_user and current_user are SQL keywords, so no search_path or object in the database
-    // can stand in for them.
+    // Who logged in is the server's word, never the name the client sent: its startup report, or where
+    // something between (a pooler) did not pass that on, its answer to session_user, a SQL keyword no
+    // search_path or object in the database can stand in for. A session that is someone else is closed
+    // before anything runs in it.
     let identity: SessionIdentity;
-    try {
-      const result = await client.query<{ session_user: unknown; current_user: unknown }>(
-        'SELECT session_user, current_user',
-      );
-      const row = result.rows[0];
-      identity = { sessionUser: String(row?.session_user), currentUser: String(row?.current_user) };
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw connectFailure(login, error);
+    if (reportedUser !== undefined) {
+      identity = { sessionUser: reportedUser, reportedAtStartup: true };
+    } else {
+      try {
+        const result = await client.query<{ session_user: unknown }>('SELECT session_user');
+        identity = { sessionUser: String(result.rows[0]?.session_user), reportedAtStartup: false };
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw connectFailure(login, error);
+      }
     }
     if (identity.sessionUser !== login.username) {
       await client.end().catch(() => undefined);

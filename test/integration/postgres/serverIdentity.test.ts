@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresConnector } from '../../../shared/targets/postgres/connectPostgres.js';
 import type { PostgresLogin } from '../../../shared/targets/postgres/PostgresSession.js';
+import { FaultPlan } from '../../../testing/faults/FaultPlan.js';
+import { type FaultProxy, startFaultProxy } from '../../../testing/faults/startFaultProxy.js';
 import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
 import { createRole } from './postgresFixture.js';
 
@@ -10,6 +12,13 @@ import { createRole } from './postgresFixture.js';
 // a startup field makes the server read the rest as further fields.
 
 let server: TestPostgres;
+// A TLS-terminating proxy that keeps the server's session_authorization report from the client, as a
+// connection pooler that does not pass it on would; the plan only records the calls.
+let pooler: FaultProxy;
+const poolerPlan = new FaultPlan();
+// The same proxy passing everything on, to see what a session sends when the report arrives.
+let passing: FaultProxy;
+const passingPlan = new FaultPlan();
 const OWN = { username: 'identity_own', password: 'Identity-own-pw-4Kd9' };
 const VICTIM = { username: 'identity_victim', password: 'Identity-victim-pw-7Qw2' };
 
@@ -17,9 +26,26 @@ beforeAll(async () => {
   server = await startTestPostgres();
   await createRole(server, OWN.username, OWN.password);
   await createRole(server, VICTIM.username, VICTIM.password);
+  pooler = await startFaultProxy({
+    protocol: 'postgres',
+    service: 'postgres',
+    upstream: { host: server.host, port: server.port },
+    plan: poolerPlan,
+    tls: { ...server.serverCertificate(), caPem: server.caPem },
+    dropServerParameters: ['session_authorization'],
+  });
+  passing = await startFaultProxy({
+    protocol: 'postgres',
+    service: 'postgres',
+    upstream: { host: server.host, port: server.port },
+    plan: passingPlan,
+    tls: { ...server.serverCertificate(), caPem: server.caPem },
+  });
 });
 
 afterAll(async () => {
+  await pooler?.close();
+  await passing?.close();
   await server?.close();
 });
 
@@ -73,13 +99,66 @@ describe('the connector', () => {
     }
   });
 
-  it("records the server's session_user and current_user for every session", async () => {
-    const session = await connect(login({}));
+  it("takes the session's user from the server's startup report, without a statement", async () => {
+    passingPlan.arm();
+    const session = await connect(login({ host: passing.host, port: passing.port }));
     try {
-      expect(session.identity).toEqual({ sessionUser: OWN.username, currentUser: OWN.username });
+      expect(session.identity).toEqual({ sessionUser: OWN.username, reportedAtStartup: true });
+      expect(passingPlan.calls).toEqual(['postgres connect']);
     } finally {
       await session.end();
     }
+  });
+
+  it("reports the login's own user when its role's settings name another session_authorization", async () => {
+    // The owner sets it on its own role, as any role may; the server refuses it at login (a warning)
+    // and reports who really logged in, so the report is no more the owner's to shape than session_user.
+    const own = await connect(login({}));
+    try {
+      await own.query(
+        'set a role default',
+        `ALTER ROLE ${own.identifier(OWN.username)} SET session_authorization TO ${own.literal(VICTIM.username)}`,
+      );
+    } finally {
+      await own.end();
+    }
+    try {
+      const session = await connect(login({}));
+      try {
+        expect(session.identity).toEqual({ sessionUser: OWN.username, reportedAtStartup: true });
+      } finally {
+        await session.end();
+      }
+    } finally {
+      await server.admin((c) => c.query(`ALTER ROLE ${OWN.username} RESET session_authorization`));
+    }
+  });
+
+  it('asks the server for session_user where its startup report does not arrive', async () => {
+    poolerPlan.arm();
+    const session = await connect(login({ host: pooler.host, port: pooler.port }));
+    try {
+      expect(session.identity).toEqual({ sessionUser: OWN.username, reportedAtStartup: false });
+      expect(poolerPlan.calls).toEqual(['postgres connect', 'postgres SELECT']);
+    } finally {
+      await session.end();
+    }
+  });
+
+  it('refuses a smuggled second user where the startup report does not arrive, too', async () => {
+    poolerPlan.arm();
+    const forged = login({
+      host: pooler.host,
+      port: pooler.port,
+      username: VICTIM.username,
+      dbname: `postgres\u0000user\u0000${OWN.username}`,
+    });
+    await expect(connect(forged)).rejects.toMatchObject({
+      name: 'PostgresIdentityError',
+      username: VICTIM.username,
+      sessionUser: OWN.username,
+    });
+    expect(poolerPlan.calls).toEqual(['postgres connect', 'postgres SELECT']);
   });
 
   it("refuses a session the server says is another role's, when a startup field smuggles a second user", async () => {

@@ -17,6 +17,8 @@ interface Percentiles {
 
 export interface OrderFigures {
   readonly totalMs: Percentiles;
+  /** Each timed rotation's time, in round order, to compare functions round by round (older results lack it). */
+  readonly rotationTotalsMs?: readonly number[];
   readonly steps: Readonly<Record<string, Percentiles>>;
   /** Medians per rotation. */
   readonly secretsManagerCalls: number;
@@ -93,7 +95,8 @@ export async function measureRotationLatency(options: {
 
   const orders: CallOrder[] = ['read-ahead', 'sequential'];
   type Sample = {
-    versions: Set<string>;
+    /** In round order. */
+    versions: string[];
     calls: number[];
     rounds: number[];
     byOperation: Map<string, number[]>;
@@ -108,7 +111,7 @@ export async function measureRotationLatency(options: {
       new Map(
         orders.map((order) => [
           order,
-          { versions: new Set<string>(), calls: [], rounds: [], byOperation: new Map(), db: [] },
+          { versions: [], calls: [], rounds: [], byOperation: new Map(), db: [] },
         ]),
       ),
     );
@@ -124,7 +127,7 @@ export async function measureRotationLatency(options: {
         if (sample === undefined) continue;
         const callsBefore = proxy.calls.length;
         const linesBefore = serverLines().length;
-        sample.versions.add(await rotate(subject.arn, functionFor(subject.name, order)));
+        sample.versions.push(await rotate(subject.arn, functionFor(subject.name, order)));
         const calls = proxy.calls.slice(callsBefore);
         sample.calls.push(calls.length);
         sample.rounds.push(sequentialRoundTrips(calls));
@@ -145,12 +148,18 @@ export async function measureRotationLatency(options: {
       orders.map((order) => {
         const sample = samples.get(order);
         if (sample === undefined) throw new Error(`no samples for ${order}`);
+        const timed = new Set(sample.versions);
         const records = local.stack.runner
           .rotations(subject.arn)
-          .filter(
-            (r) => r.kind === 'rotation' && r.outcome === 'succeeded' && sample.versions.has(r.versionId),
-          );
-        const totals = records.map((r) => r.steps.reduce((sum, s) => sum + s.durationMs, 0));
+          .filter((r) => r.kind === 'rotation' && r.outcome === 'succeeded' && timed.has(r.versionId));
+        const totalOf = new Map(
+          records.map((r) => [r.versionId, r.steps.reduce((sum, s) => sum + s.durationMs, 0)]),
+        );
+        const rotationTotalsMs = sample.versions.flatMap((version) => {
+          const total = totalOf.get(version);
+          return total === undefined ? [] : [total];
+        });
+        const totals = [...totalOf.values()];
         const steps = Object.fromEntries(
           STEPS.map((step) => {
             const durations = records.flatMap((r) =>
@@ -170,6 +179,7 @@ export async function measureRotationLatency(options: {
         );
         const result: OrderFigures = {
           totalMs: { p50: percentile(totals, 0.5), p95: percentile(totals, 0.95) },
+          rotationTotalsMs,
           steps,
           secretsManagerCalls: median(sample.calls),
           sequentialRoundTrips: median(sample.rounds),

@@ -39,6 +39,7 @@ import { measureFleetUnderQuotas } from './fleetUnderQuotas.js';
 import { listBundles, measureBundleSizes, measureColdStarts } from './measureBundles.js';
 import { measureImportBreakdown, measureModuleFormats } from './measureImportBreakdown.js';
 import { functionFor, measureRotationLatency } from './measureRotationLatency.js';
+import { pairedRatio } from './pairedRatio.js';
 import { resolveBenchNode } from './resolveBenchNode.js';
 import { startLatencyProxy } from './startLatencyProxy.js';
 
@@ -298,6 +299,16 @@ try {
           `${f.tlsHandshakes} | ${f.logins} (${f.failedLogins}) | ${f.sqlStatements} | ${f.postgresRoundTrips} | ${order === 'read-ahead' ? l.ratio : ''} |`,
       );
     }
+  }
+  const single = latency.find((l) => l.function === 'postgres-single-user')?.orders['read-ahead'];
+  const alternating = latency.find((l) => l.function === 'postgres-alternating-users')?.orders['read-ahead'];
+  if (single?.rotationTotalsMs !== undefined && alternating?.rotationTotalsMs !== undefined) {
+    const paired = pairedRatio(alternating.rotationTotalsMs, single.rotationTotalsMs);
+    out.push(
+      '',
+      `alternating users over single user, p50: ${paired.ratio.toFixed(3)} ` +
+        `(95% interval ${paired.low.toFixed(3)} to ${paired.high.toFixed(3)}, ${paired.pairs} paired rounds)`,
+    );
   }
   out.push(
     '',

@@ -1,6 +1,7 @@
 import type { BundleSize, ColdStartReport, Timing } from '../bench/measureBundles.js';
 import type { FormatComparison, ModuleImportCost } from '../bench/measureImportBreakdown.js';
 import { type CallOrder, type FunctionLatency, LOGIN_ROUND_TRIPS } from '../bench/measureRotationLatency.js';
+import { pairedRatio } from '../bench/pairedRatio.js';
 import { formatCount, formatDay, formatNodeVersion, formatSeconds } from './formatCount.js';
 import { markdownTable } from './markdownTable.js';
 
@@ -258,22 +259,33 @@ function alternatingRow(results: BenchResults): string[] {
   const single = results.latency.find((run) => run.function === 'postgres-single-user');
   const alternating = results.latency.find((run) => run.function === 'postgres-alternating-users');
   if (single === undefined || alternating === undefined) return [target, 'not measured in this run', '–'];
-  const ratio =
-    Math.round(
-      (alternating.orders['read-ahead'].totalMs.p50 / single.orders['read-ahead'].totalMs.p50) * 100,
-    ) / 100;
+  const singleFigures = single.orders['read-ahead'];
+  const alternatingFigures = alternating.orders['read-ahead'];
+  const exact = alternatingFigures.totalMs.p50 / singleFigures.totalMs.p50;
+  const ratio = Math.round(exact * 100) / 100;
+  // Round for round, how sure the ratio is: the machine's noise moves it from run to run.
+  const paired =
+    singleFigures.rotationTotalsMs !== undefined && alternatingFigures.rotationTotalsMs !== undefined
+      ? pairedRatio(alternatingFigures.rotationTotalsMs, singleFigures.rotationTotalsMs)
+      : undefined;
+  const twoPlaces = (value: number) => (Math.round(value * 100) / 100).toFixed(2);
   const measured =
-    `${alternating.orders['read-ahead'].totalMs.p50} ms against ${single.orders['read-ahead'].totalMs.p50} ms: ${ratio}×` +
+    `${alternatingFigures.totalMs.p50} ms against ${singleFigures.totalMs.p50} ms: ${ratio}×` +
+    (paired === undefined
+      ? ''
+      : ` (95% interval ${twoPlaces(paired.low)}–${twoPlaces(paired.high)}× over ${paired.pairs} paired rounds)`) +
     (results.secretsManagerLatencyMs === BENCH_TARGETS.ratioAtLatencyMs
       ? ''
       : ` (with +${results.secretsManagerLatencyMs} ms per call)`);
   const verdict =
     results.secretsManagerLatencyMs !== BENCH_TARGETS.ratioAtLatencyMs
       ? `not measured: this run added ${results.secretsManagerLatencyMs} ms per call`
-      : ratio <= BENCH_TARGETS.alternatingOverSingle
-        ? 'met'
-        : 'not met: the master login is the one extra; its SCRAM proof, identity and role reads follow the ' +
-          "proof login, and on this machine both logins' TLS and SCRAM share the CPUs with Postgres";
+      : exact > BENCH_TARGETS.alternatingOverSingle
+        ? 'not met: the master login is the one extra; its SCRAM proof and role read follow the ' +
+          "proof login, and on this machine both logins' TLS and SCRAM share the CPUs with Postgres"
+        : paired !== undefined && paired.high > BENCH_TARGETS.alternatingOverSingle
+          ? `met at the p50, within this machine's noise: the 95% interval reaches ${twoPlaces(paired.high)}×`
+          : 'met';
   return [target, measured, verdict];
 }
 

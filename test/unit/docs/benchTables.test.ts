@@ -552,6 +552,49 @@ describe('the targets', () => {
     ]);
   });
 
+  it('gives the ratio its 95% interval over paired rounds, and says when the target sits inside it', () => {
+    const run = (fn: string, rounds: number[]) => {
+      const sorted = [...rounds].sort((a, b) => a - b);
+      const p50 = sorted[Math.ceil(sorted.length / 2) - 1] ?? 0;
+      return {
+        ...RESULTS.latency[1],
+        function: fn,
+        orders: {
+          ...RESULTS.latency[1]?.orders,
+          'read-ahead': figures({ totalMs: { p50, p95: p50 + 10 }, rotationTotalsMs: rounds }),
+        },
+      };
+    };
+    const pair = (single: number[], alternating: number[]) =>
+      ({
+        ...RESULTS,
+        secretsManagerLatencyMs: 15,
+        latency: [run('postgres-single-user', single), run('postgres-alternating-users', alternating)],
+      }) as BenchResults;
+    const single = Array.from({ length: 40 }, (_, i) => 100 + (i % 9));
+
+    const steady = targets(
+      pair(
+        single,
+        single.map((ms) => ms + 3),
+      ),
+    )['alternating-users rotation'];
+    expect(steady?.[0]).toMatch(
+      /^106 ms against 103 ms: 1\.03× \(95% interval 1\.0\d–1\.0\d× over 40 paired rounds\)$/,
+    );
+    expect(steady?.[1]).toBe('met');
+
+    const noisy = targets(
+      pair(
+        single,
+        single.map((ms, i) => ms + 3 + (i % 2 === 0 ? 12 : -6)),
+      ),
+    )['alternating-users rotation'];
+    expect(noisy?.[1]).toMatch(
+      /^met at the p50, within this machine's noise: the 95% interval reaches 1\.\d\d×$/,
+    );
+  });
+
   it('meets the fleet target once the run is fast enough and error-free, and says when it was not run', () => {
     const fleet = (runs: BenchResults['fleet']['runs']) => ({
       ...RESULTS,

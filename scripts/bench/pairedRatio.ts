@@ -1,0 +1,58 @@
+import { percentile } from './measureBundles.js';
+
+export interface PairedRatio {
+  /** p50 of the numerators over p50 of the denominators. */
+  readonly ratio: number;
+  /** The 95% bootstrap interval of that ratio, rounds resampled as pairs. */
+  readonly low: number;
+  readonly high: number;
+  readonly pairs: number;
+}
+
+/** A small seeded generator (mulberry32), so the same samples always give the same interval. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * How far one p50 is from another measured in the same rounds, and how sure that is: round i of
+ * `numerators` ran next to round i of `denominators`, so a slow moment of the machine falls on both,
+ * and the interval resamples whole rounds (a paired bootstrap) to keep that.
+ */
+export function pairedRatio(
+  numerators: readonly number[],
+  denominators: readonly number[],
+  resamples = 2_000,
+): PairedRatio {
+  const pairs = Math.min(numerators.length, denominators.length);
+  if (pairs === 0) throw new RangeError('a paired ratio needs at least one round of each');
+  const ratioOf = (rounds: readonly number[]) =>
+    percentile(
+      rounds.map((i) => numerators[i] as number),
+      0.5,
+    ) /
+    percentile(
+      rounds.map((i) => denominators[i] as number),
+      0.5,
+    );
+  const all = Array.from({ length: pairs }, (_, i) => i);
+  const random = seeded(pairs);
+  const ratios: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    ratios.push(ratioOf(all.map(() => Math.floor(random() * pairs))));
+  }
+  ratios.sort((a, b) => a - b);
+  return {
+    ratio: ratioOf(all),
+    low: ratios[Math.floor(0.025 * (resamples - 1))] as number,
+    high: ratios[Math.ceil(0.975 * (resamples - 1))] as number,
+    pairs,
+  };
+}

@@ -149,11 +149,17 @@ export function describeCall(label: string, withService = false): string {
   return `${service} \`${operation}\``;
 }
 
+/** `1 minute`, `1.2 minutes`: to a tenth, or with `whole`, to the minute. */
+function minutes(milliseconds: number, whole = false): string {
+  const value = whole ? Math.round(milliseconds / 60_000) : Math.round(milliseconds / 6_000) / 10;
+  return `${value} ${value === 1 ? 'minute' : 'minutes'}`;
+}
+
 /** When the figures were taken, on what, and how long the whole suite ran. */
 export function reliabilityRunSection(report: ReliabilityReport): string {
   return (
     `Measured ${formatDay(report.measuredAt)} on ${report.machine.cpus} CPUs, Node ${formatNodeVersion(report.machine.node)}: ` +
-    `the whole suite ${report.passed ? 'passed' : 'failed'} in ${report.seconds} s (about ${Math.round(report.seconds / 60)} minutes).`
+    `the whole suite ${report.passed ? 'passed' : 'failed'} in ${report.seconds} s (about ${minutes(report.seconds * 1000, true)}).`
   );
 }
 
@@ -187,7 +193,7 @@ export function faultMatrixSection(report: ReliabilityReport): string {
       `${formatCount(sum(lanes.map((l) => l.invariantChecks)))} invariant checks, ${formatCount(sum(lanes.map((l) => l.violations)))} violations. ` +
       `${formatCount(sum(figures.map((f) => f.reached)))} of ${formatCount(sum(figures.map((f) => f.tried)))} faults were reached, ` +
       `no rotation needed more than ${Math.max(...figures.map((f) => f.maxAttempts))} attempts, and the slowest function's lane took ` +
-      `${Math.round(longest / 6_000) / 10} minutes (the lanes run side by side).`,
+      `${minutes(longest)} (the lanes run side by side).`,
   ].join('\n');
 }
 

@@ -156,6 +156,11 @@ describe('the reliability sections', () => {
     expect(section).toContain('46 faulted rotations, 46 converged, 1,641 invariant checks, 0 violations.');
     expect(section).toContain('46 of 46 faults were reached, no rotation needed more than 2 attempts');
     expect(section).toContain("the slowest function's lane took 3.5 minutes");
+    const oneMinute = faultMatrixSection({
+      ...REPORT,
+      sections: { ...REPORT.sections, 'fault-matrix': [{ ...LANE, durationMs: 60_400 }] },
+    });
+    expect(oneMinute).toContain("the slowest function's lane took 1 minute (the lanes");
   });
 
   it('splits each function’s calls into its four steps, folding repeats', () => {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../testing/seededRandom.js';
 import { percentile } from './measureBundles.js';
 
 export interface PairedRatio {
@@ -7,18 +8,6 @@ export interface PairedRatio {
   readonly low: number;
   readonly high: number;
   readonly pairs: number;
-}
-
-/** A small seeded generator (mulberry32), so the same samples always give the same interval. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**
@@ -43,7 +32,7 @@ export function pairedRatio(
       0.5,
     );
   const all = Array.from({ length: pairs }, (_, i) => i);
-  const random = seeded(pairs);
+  const random = seededRandom(pairs);
   const ratios: number[] = [];
   for (let r = 0; r < resamples; r++) {
     ratios.push(ratioOf(all.map(() => Math.floor(random() * pairs))));

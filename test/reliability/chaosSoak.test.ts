@@ -14,9 +14,9 @@ import { tokenNameFamily } from '../../shared/targets/api-token/tokenNameFamily.
 import { FAULT_KINDS, type FaultKind } from '../../testing/faults/FaultPlan.js';
 import { assertNoSecretLeaks } from '../../testing/leaks/assertNoSecretLeaks.js';
 import { sensitiveStrings } from '../../testing/leaks/sensitiveStrings.js';
+import { seededRandom } from '../../testing/seededRandom.js';
 import { recordFigures } from '../support/recordFigures.js';
 import { runCli } from '../support/runCli.js';
-import { seededRandom } from '../support/seededRandom.js';
 import { LANE_FUNCTIONS } from './faultMatrix/startFaultLanes.js';
 import { CredentialWatch, type WatchedSecret } from './healing/CredentialWatch.js';
 import { type HealingLanes, startHealingLanes } from './healing/startHealingLanes.js';

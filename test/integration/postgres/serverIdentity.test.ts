@@ -26,21 +26,17 @@ beforeAll(async () => {
   server = await startTestPostgres();
   await createRole(server, OWN.username, OWN.password);
   await createRole(server, VICTIM.username, VICTIM.password);
-  pooler = await startFaultProxy({
-    protocol: 'postgres',
-    service: 'postgres',
-    upstream: { host: server.host, port: server.port },
-    plan: poolerPlan,
-    tls: { ...server.serverCertificate(), caPem: server.caPem },
-    dropServerParameters: ['session_authorization'],
-  });
-  passing = await startFaultProxy({
-    protocol: 'postgres',
-    service: 'postgres',
-    upstream: { host: server.host, port: server.port },
-    plan: passingPlan,
-    tls: { ...server.serverCertificate(), caPem: server.caPem },
-  });
+  const proxy = (plan: FaultPlan, dropServerParameters: readonly string[]) =>
+    startFaultProxy({
+      protocol: 'postgres',
+      service: 'postgres',
+      upstream: { host: server.host, port: server.port },
+      plan,
+      tls: { ...server.serverCertificate(), caPem: server.caPem },
+      dropServerParameters,
+    });
+  pooler = await proxy(poolerPlan, ['session_authorization']);
+  passing = await proxy(passingPlan, []);
 });
 
 afterAll(async () => {
@@ -68,6 +64,20 @@ function login(overrides: Partial<PostgresLogin>): PostgresLogin {
     privileged: false,
     ...overrides,
   };
+}
+
+/** The victim's name, with the owner's name smuggled into the startup message behind a NUL. */
+async function expectSmuggledUserRefused(where: Partial<PostgresLogin>): Promise<void> {
+  const forged = login({
+    ...where,
+    username: VICTIM.username,
+    dbname: `postgres\u0000user\u0000${OWN.username}`,
+  });
+  await expect(connect(forged)).rejects.toMatchObject({
+    name: 'PostgresIdentityError',
+    username: VICTIM.username,
+    sessionUser: OWN.username,
+  });
 }
 
 describe('the connector', () => {
@@ -147,30 +157,12 @@ describe('the connector', () => {
 
   it('refuses a smuggled second user where the startup report does not arrive, too', async () => {
     poolerPlan.arm();
-    const forged = login({
-      host: pooler.host,
-      port: pooler.port,
-      username: VICTIM.username,
-      dbname: `postgres\u0000user\u0000${OWN.username}`,
-    });
-    await expect(connect(forged)).rejects.toMatchObject({
-      name: 'PostgresIdentityError',
-      username: VICTIM.username,
-      sessionUser: OWN.username,
-    });
+    await expectSmuggledUserRefused({ host: pooler.host, port: pooler.port });
     expect(poolerPlan.calls).toEqual(['postgres connect', 'postgres SELECT']);
   });
 
   it("refuses a session the server says is another role's, when a startup field smuggles a second user", async () => {
-    const forged = login({
-      username: VICTIM.username,
-      dbname: `postgres\u0000user\u0000${OWN.username}`,
-    });
-    await expect(connect(forged)).rejects.toMatchObject({
-      name: 'PostgresIdentityError',
-      username: VICTIM.username,
-      sessionUser: OWN.username,
-    });
+    await expectSmuggledUserRefused({});
     expect(await server.canLogin(VICTIM.username, VICTIM.password)).toBe(true);
   });
 

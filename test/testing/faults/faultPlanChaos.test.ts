@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaultPlan } from '../../../testing/faults/FaultPlan.js';
-import { seededRandom } from '../../support/seededRandom.js';
+import { seededRandom } from '../../../testing/seededRandom.js';
 
 const decisions = (plan: FaultPlan, calls: number, retryKey?: (i: number) => string) =>
   Array.from({ length: calls }, (_, i) => plan.decide('secretsmanager GetSecretValue', retryKey?.(i)));

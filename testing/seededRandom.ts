@@ -1,6 +1,7 @@
 /**
  * A seeded generator of uniform numbers in [0, 1) (mulberry32): the same seed gives the same
- * sequence, so a chaos run that failed can be replayed with its printed seed.
+ * sequence, so a chaos run that failed can be replayed with its printed seed, and a
+ * benchmark's resampling gives the same interval for the same samples.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -17,8 +17,8 @@ interface Percentiles {
 
 export interface OrderFigures {
   readonly totalMs: Percentiles;
-  /** Each timed rotation's time, in round order, to compare functions round by round (older results lack it). */
-  readonly rotationTotalsMs?: readonly number[];
+  /** Each round's rotation time, in round order (null where it did not succeed); older results lack it. */
+  readonly rotationTotalsMs?: readonly (number | null)[];
   readonly steps: Readonly<Record<string, Percentiles>>;
   /** Medians per rotation. */
   readonly secretsManagerCalls: number;
@@ -155,10 +155,9 @@ export async function measureRotationLatency(options: {
         const totalOf = new Map(
           records.map((r) => [r.versionId, r.steps.reduce((sum, s) => sum + s.durationMs, 0)]),
         );
-        const rotationTotalsMs = sample.versions.flatMap((version) => {
-          const total = totalOf.get(version);
-          return total === undefined ? [] : [total];
-        });
+        // One entry per round, null where the round's rotation has no succeeded record, so round i
+        // stays round i for every function.
+        const rotationTotalsMs = sample.versions.map((version) => totalOf.get(version) ?? null);
         const totals = [...totalOf.values()];
         const steps = Object.fromEntries(
           STEPS.map((step) => {

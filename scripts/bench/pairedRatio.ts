@@ -13,15 +13,30 @@ export interface PairedRatio {
 /**
  * How far one p50 is from another measured in the same rounds, and how sure that is: round i of
  * `numerators` ran next to round i of `denominators`, so a slow moment of the machine falls on both,
- * and the interval resamples whole rounds (a paired bootstrap) to keep that.
+ * and the interval resamples whole rounds (a paired bootstrap) to keep that. A round either side has
+ * no time for (`null`: that rotation did not succeed) is left out as a pair.
  */
 export function pairedRatio(
-  numerators: readonly number[],
-  denominators: readonly number[],
+  numeratorRounds: readonly (number | null)[],
+  denominatorRounds: readonly (number | null)[],
   resamples = 2_000,
 ): PairedRatio {
-  const pairs = Math.min(numerators.length, denominators.length);
-  if (pairs === 0) throw new RangeError('a paired ratio needs at least one round of each');
+  if (numeratorRounds.length !== denominatorRounds.length) {
+    throw new RangeError(
+      `paired rounds must line up: ${numeratorRounds.length} rounds against ${denominatorRounds.length}`,
+    );
+  }
+  const numerators: number[] = [];
+  const denominators: number[] = [];
+  numeratorRounds.forEach((numerator, i) => {
+    const denominator = denominatorRounds[i];
+    if (typeof numerator === 'number' && typeof denominator === 'number') {
+      numerators.push(numerator);
+      denominators.push(denominator);
+    }
+  });
+  const pairs = numerators.length;
+  if (pairs === 0) throw new RangeError('a paired ratio needs at least one round with both times');
   const ratioOf = (rounds: readonly number[]) =>
     percentile(
       rounds.map((i) => numerators[i] as number),

@@ -262,30 +262,36 @@ function alternatingRow(results: BenchResults): string[] {
   const singleFigures = single.orders['read-ahead'];
   const alternatingFigures = alternating.orders['read-ahead'];
   const exact = alternatingFigures.totalMs.p50 / singleFigures.totalMs.p50;
-  const ratio = Math.round(exact * 100) / 100;
+  const goal = BENCH_TARGETS.alternatingOverSingle;
+  // Three places, so a ratio just past the target never reads as the target itself.
+  const shown = (value: number) => (Math.round(value * 1000) / 1000).toFixed(3);
   // Round for round, how sure the ratio is: the machine's noise moves it from run to run.
   const paired =
     singleFigures.rotationTotalsMs !== undefined && alternatingFigures.rotationTotalsMs !== undefined
       ? pairedRatio(alternatingFigures.rotationTotalsMs, singleFigures.rotationTotalsMs)
       : undefined;
-  const twoPlaces = (value: number) => (Math.round(value * 100) / 100).toFixed(2);
   const measured =
-    `${alternatingFigures.totalMs.p50} ms against ${singleFigures.totalMs.p50} ms: ${ratio}×` +
+    `${alternatingFigures.totalMs.p50} ms against ${singleFigures.totalMs.p50} ms: ${shown(exact)}×` +
     (paired === undefined
       ? ''
-      : ` (95% interval ${twoPlaces(paired.low)}–${twoPlaces(paired.high)}× over ${paired.pairs} paired rounds)`) +
+      : ` (95% interval ${shown(paired.low)}–${shown(paired.high)}× over ${paired.pairs} paired rounds)`) +
     (results.secretsManagerLatencyMs === BENCH_TARGETS.ratioAtLatencyMs
       ? ''
       : ` (with +${results.secretsManagerLatencyMs} ms per call)`);
+  const inNoise = paired !== undefined && paired.low <= goal && goal < paired.high;
+  const why =
+    'the master login is the one extra; its SCRAM proof and role read follow the proof login, and on ' +
+    "this machine both logins' TLS and SCRAM share the CPUs with Postgres";
   const verdict =
     results.secretsManagerLatencyMs !== BENCH_TARGETS.ratioAtLatencyMs
       ? `not measured: this run added ${results.secretsManagerLatencyMs} ms per call`
-      : exact > BENCH_TARGETS.alternatingOverSingle
-        ? 'not met: the master login is the one extra; its SCRAM proof and role read follow the ' +
-          "proof login, and on this machine both logins' TLS and SCRAM share the CPUs with Postgres"
-        : paired !== undefined && paired.high > BENCH_TARGETS.alternatingOverSingle
-          ? `met at the p50, within this machine's noise: the 95% interval reaches ${twoPlaces(paired.high)}×`
-          : 'met';
+      : exact <= goal
+        ? inNoise
+          ? `met at the p50, within this machine's noise: the 95% interval reaches ${shown(paired.high)}×`
+          : 'met'
+        : inNoise
+          ? `not met at the p50, within this machine's noise: the 95% interval reaches down to ${shown(paired.low)}×; ${why}`
+          : `not met: ${why}`;
   return [target, measured, verdict];
 }
 

@@ -129,20 +129,29 @@ export function postgresResponseWatcher(connect: boolean): ResponseWatcher {
  */
 export function postgresParameterFilter(parameters: ReadonlySet<string>): (chunk: Buffer) => Buffer {
   let buffer = Buffer.alloc(0);
+  // Bytes this filter cannot frame are passed on untouched from there on, never dropped or looped over.
+  let framing = true;
   return (chunk) => {
+    if (!framing) return chunk;
     buffer = Buffer.concat([buffer, chunk]);
     const kept: Buffer[] = [];
     let offset = 0;
     while (buffer.length - offset >= 5) {
       const total = 1 + buffer.readInt32BE(offset + 1);
+      if (total < 5) {
+        framing = false;
+        break;
+      }
       if (buffer.length - offset < total) break;
       const bytes = buffer.subarray(offset, offset + total);
       offset += total;
-      if (bytes[0] === 0x53 && parameters.has(bytes.subarray(5, bytes.indexOf(0, 5)).toString('utf8')))
-        continue;
-      kept.push(bytes);
+      const nameEnd = bytes.indexOf(0, 5);
+      const dropped =
+        bytes[0] === 0x53 && nameEnd !== -1 && parameters.has(bytes.subarray(5, nameEnd).toString('utf8'));
+      if (!dropped) kept.push(bytes);
     }
-    buffer = buffer.subarray(offset);
+    kept.push(framing ? Buffer.alloc(0) : buffer.subarray(offset));
+    buffer = framing ? buffer.subarray(offset) : Buffer.alloc(0);
     return Buffer.concat(kept);
   };
 }

@@ -23,7 +23,8 @@ export interface FaultProxyOptions {
   readonly tls?: { readonly certPem: string; readonly keyPem: string; readonly caPem: string };
   /**
    * Postgres with `tls` only: the server's ParameterStatus reports of these parameters never reach the
-   * client, as behind a pooler that does not pass them on.
+   * client, as behind a pooler that does not pass them on. The server's bytes then go on as whole
+   * messages, so a `cut` fault cuts between messages.
    */
   readonly dropServerParameters?: readonly string[];
   /** Sees every call as sent, before any fault (tests collect the values a function sent). */

@@ -121,8 +121,8 @@ describe('the connector', () => {
   });
 
   it("reports the login's own user when its role's settings name another session_authorization", async () => {
-    // The owner sets it on its own role, as any role may; the server refuses it at login (a warning)
-    // and reports who really logged in, so the report is no more the owner's to shape than session_user.
+    // The owner sets it on its own role, as any role may; at login the server does not apply it and
+    // reports who really logged in, so the report is no more the owner's to shape than session_user.
     const own = await connect(login({}));
     try {
       await own.query(
@@ -142,6 +142,14 @@ describe('the connector', () => {
     } finally {
       await server.admin((c) => c.query(`ALTER ROLE ${OWN.username} RESET session_authorization`));
     }
+  });
+
+  it('gets no session when the startup message asks for another session_authorization', async () => {
+    // A startup field smuggled behind a NUL sets options as the client: the server refuses the login
+    // itself (permission denied), so no session exists to report anyone.
+    await expect(
+      connect(login({ dbname: `postgres\u0000options\u0000-c session_authorization=${VICTIM.username}` })),
+    ).rejects.toMatchObject({ name: 'PostgresConnectionError', reason: '42501' });
   });
 
   it('asks the server for session_user where its startup report does not arrive', async () => {

@@ -46,7 +46,13 @@ describe('pairedRatio', () => {
     );
   });
 
-  it('refuses an empty run', () => {
+  it('leaves out a round either side has no time for, and refuses rounds that do not line up', () => {
+    expect(pairedRatio([110, null, 121, 110], [100, 100, null, 100])).toMatchObject({
+      ratio: 1.1,
+      pairs: 2,
+    });
+    expect(() => pairedRatio([110, 110], [100])).toThrow(/must line up: 2 rounds against 1/);
+    expect(() => pairedRatio([null], [100])).toThrow(RangeError);
     expect(() => pairedRatio([], [])).toThrow(RangeError);
   });
 });

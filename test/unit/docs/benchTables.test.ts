@@ -539,15 +539,15 @@ describe('the targets', () => {
       }) as BenchResults;
 
     expect(targets(pair(100, 105))['alternating-users rotation']).toEqual([
-      '105 ms against 100 ms: 1.05×',
+      '105 ms against 100 ms: 1.050×',
       'met',
     ]);
-    expect(targets(pair(100, 106))['alternating-users rotation']?.[0]).toBe('106 ms against 100 ms: 1.06×');
+    expect(targets(pair(100, 106))['alternating-users rotation']?.[0]).toBe('106 ms against 100 ms: 1.060×');
     expect(targets(pair(100, 106))['alternating-users rotation']?.[1]).toMatch(
       /^not met: the master login is the one extra/,
     );
     expect(targets(pair(100, 100, 0))['alternating-users rotation']).toEqual([
-      '100 ms against 100 ms: 1× (with +0 ms per call)',
+      '100 ms against 100 ms: 1.000× (with +0 ms per call)',
       'not measured: this run added 0 ms per call',
     ]);
   });
@@ -573,26 +573,32 @@ describe('the targets', () => {
       }) as BenchResults;
     const single = Array.from({ length: 40 }, (_, i) => 100 + (i % 9));
 
-    const steady = targets(
-      pair(
-        single,
-        single.map((ms) => ms + 3),
-      ),
-    )['alternating-users rotation'];
+    const verdict = (alternating: readonly (number | null)[], singles: readonly (number | null)[] = single) =>
+      targets(pair(singles as number[], alternating as number[]))['alternating-users rotation'];
+
+    const steady = verdict(single.map((ms) => ms + 3));
     expect(steady?.[0]).toMatch(
-      /^106 ms against 103 ms: 1\.03× \(95% interval 1\.0\d–1\.0\d× over 40 paired rounds\)$/,
+      /^106 ms against 103 ms: 1\.029× \(95% interval 1\.0\d\d–1\.0\d\d× over 40 paired rounds\)$/,
     );
     expect(steady?.[1]).toBe('met');
 
-    const noisy = targets(
-      pair(
-        single,
-        single.map((ms, i) => ms + 3 + (i % 2 === 0 ? 12 : -6)),
-      ),
-    )['alternating-users rotation'];
+    const noisy = verdict(single.map((ms, i) => ms + 3 + (i % 2 === 0 ? 12 : -6)));
     expect(noisy?.[1]).toMatch(
-      /^met at the p50, within this machine's noise: the 95% interval reaches 1\.\d\d×$/,
+      /^met at the p50, within this machine's noise: the 95% interval reaches 1\.\d{3}×$/,
     );
+
+    const slower = verdict(single.map((ms, i) => ms + 7 + (i % 2 === 0 ? 12 : -6)));
+    expect(slower?.[1]).toMatch(
+      /^not met at the p50, within this machine's noise: the 95% interval reaches down to 1\.0[0-4]\d×; the master login/,
+    );
+    expect(verdict(single.map((ms) => ms + 12))?.[1]).toMatch(/^not met: the master login is the one extra/);
+
+    // A round without a time on one side drops out as a pair; the others stay paired.
+    const gap = verdict(
+      single.map((ms) => ms + 3),
+      single.map((ms, i) => (i === 3 ? null : ms)),
+    );
+    expect(gap?.[0]).toContain('over 39 paired rounds');
   });
 
   it('meets the fleet target once the run is fast enough and error-free, and says when it was not run', () => {

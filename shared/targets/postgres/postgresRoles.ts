@@ -153,17 +153,18 @@ export async function inspectRoles(
     forbidden_member_of: string[] | null;
   }>(
     'check the roles the master would change',
+    // pg_roles is read once: names come from pg_get_userbyid and the forbidden roles from to_regrole
+    // (NULL, so no match, where the server has no such role), which keeps a new session's catalog
+    // warm-up, most of this statement's cost, small.
     `SELECT r.rolname::text AS rolname, r.rolcanlogin, r.rolconfig,
-            ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_auth_members m
-                  JOIN pg_catalog.pg_roles b ON b.oid = m.roleid
-                  WHERE m.member = r.oid ORDER BY 1) AS direct_member_of,
+            ARRAY(SELECT pg_catalog.pg_get_userbyid(m.roleid)::text FROM pg_catalog.pg_auth_members m
+                  WHERE m.member = r.oid) AS direct_member_of,
             r.rolsuper, r.rolcreaterole, r.rolbypassrls, r.rolreplication,
             (r.rolname = session_user OR r.rolname = $2
              OR pg_catalog.pg_has_role(r.oid, session_user, 'MEMBER')) AS is_master,
-            ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_roles b
-                  WHERE b.rolname = ANY($3::text[]) AND b.oid <> r.oid
-                    AND pg_catalog.pg_has_role(r.oid, b.oid, 'MEMBER')
-                  ORDER BY 1) AS forbidden_member_of
+            ARRAY(SELECT f FROM pg_catalog.unnest($3::text[]) f
+                  WHERE pg_catalog.to_regrole(f) <> r.oid
+                    AND pg_catalog.pg_has_role(r.oid, pg_catalog.to_regrole(f), 'MEMBER')) AS forbidden_member_of
        FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1::text[])`,
     [[...roles], masterUsername, [...FORBIDDEN_MEMBERSHIPS]],
   );
@@ -173,7 +174,7 @@ export async function inspectRoles(
     states.set(row.rolname, {
       name: row.rolname,
       canLogin: row.rolcanlogin,
-      memberOf: row.direct_member_of ?? [],
+      memberOf: [...(row.direct_member_of ?? [])].sort(),
       config: row.rolconfig ?? [],
     });
     const reasons: string[] = [];
@@ -183,7 +184,7 @@ export async function inspectRoles(
     if (row.rolbypassrls) reasons.push('it has BYPASSRLS');
     if (row.rolreplication) reasons.push('it has REPLICATION');
     // Only the forbidden roles are asked about, so the cost does not grow with the database's roles.
-    const forbidden = row.forbidden_member_of ?? [];
+    const forbidden = [...(row.forbidden_member_of ?? [])].sort();
     if (forbidden.length > 0) reasons.push(`it is a member of ${forbidden.join(', ')}`);
     if (reasons.length > 0) refusals.set(row.rolname, reasons);
   }

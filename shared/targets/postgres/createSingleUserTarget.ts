@@ -7,7 +7,7 @@ import {
   serializePostgresSecret,
   withLogin,
 } from './PostgresSecret.js';
-import { roleState, setRolePassword } from './postgresRoles.js';
+import { refusePrivileged, setRolePassword } from './postgresRoles.js';
 
 const IDENTITY = ['username', 'host', 'port', 'dbname'] as const;
 
@@ -72,10 +72,12 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
           throw error;
         }
         await access.run(master.login, async (session) => {
-          if ((await roleState(session, pending.username)) === undefined) {
+          // Whether the role exists, and whether it is off limits, in one read of the master's session.
+          const inspection = await access.inspect(session, master, [pending.username]);
+          if (!inspection.states.has(pending.username)) {
             throw new RoleMissingError(pending.username, pending.host);
           }
-          await access.guard(session, master, [pending.username]);
+          refusePrivileged(inspection, [pending.username]);
           await setRolePassword(session, pending.username, await verifier, 'admin');
         });
         logger.info('Password set with the master secret');

@@ -83,17 +83,18 @@ await Promise.all(
 // and for arm64 (the deployed architecture, run under qemu-user here): no other Node could use them.
 // Without one installed, the functions are built without its cache and work the same.
 const cacheNodes = [
-  ...(lambdaNode().pinned ? [lambdaNode().path] : []),
-  ...(lambdaNodeArm64() === undefined ? [] : [lambdaNodeArm64() as string]),
+  { arch: 'x86_64', node: lambdaNode().pinned ? lambdaNode().path : undefined },
+  { arch: 'arm64', node: lambdaNodeArm64() },
 ];
 await writeCodeCaches(
-  cacheNodes,
+  cacheNodes.flatMap(({ node }) => (node === undefined ? [] : [node])),
   names.map((name) => join(stagingDir, name)),
 );
-if (!lambdaNode().pinned || lambdaNodeArm64() === undefined) {
+const uncached = cacheNodes.filter(({ node }) => node === undefined).map(({ arch }) => arch);
+if (uncached.length > 0) {
   process.stdout.write(
-    `No ${lambdaNode().pinned ? 'arm64' : lambdaNodeArm64() === undefined ? 'x86_64 or arm64' : 'x86_64'} code cache: ` +
-      'its Lambda runtime Node is not installed (bash scripts/ci/install-lambda-node.sh [--arch arm64] installs it)\n',
+    `No ${uncached.join(' or ')} code cache: its Lambda runtime Node is not installed ` +
+      '(bash scripts/ci/install-lambda-node.sh [--arch arm64] installs it)\n',
   );
 }
 // The operator tool: one executable file, same options, plus the line that makes it runnable.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -140,43 +140,46 @@ interface Listener {
   close(): Promise<void>;
 }
 
-/** Secrets Manager's stand-in: HTTPS with a throwaway CA, as the real endpoint is TLS. */
-async function startHttpsListener(cert: { key: string; cert: string }): Promise<Listener> {
+/** A listener that resolves `next()` with the time its next connection delivered a first byte. */
+async function startListener(
+  scheme: 'https' | 'tcp',
+  create: (arrived: () => void) => NetServer,
+): Promise<Listener> {
   let arrived: ((at: number) => void) | undefined;
-  const server = createHttpsServer(cert, (_request, response) => {
-    arrived?.(performance.now());
-    response.destroy();
-  });
+  const server = create(() => arrived?.(performance.now()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
     next: () => new Promise((resolve) => (arrived = resolve)),
     close: () => {
-      server.closeAllConnections();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-async function startTcpListener(): Promise<Listener> {
-  let arrived: ((at: number) => void) | undefined;
-  const server = createNetServer((socket) => {
-    socket.once('data', () => {
-      arrived?.(performance.now());
-      socket.destroy();
-    });
-    socket.on('error', () => socket.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `tcp://127.0.0.1:${port}`,
-    port,
-    next: () => new Promise((resolve) => (arrived = resolve)),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/** Secrets Manager's stand-in: HTTPS with a throwaway CA, as the real endpoint is TLS. */
+function startHttpsListener(cert: { key: string; cert: string }): Promise<Listener> {
+  return startListener('https', (arrived) =>
+    createHttpsServer(cert, (_request, response) => {
+      arrived();
+      response.destroy();
+    }),
+  );
+}
+
+function startTcpListener(): Promise<Listener> {
+  return startListener('tcp', (arrived) =>
+    createNetServer((socket) => {
+      socket.once('data', () => {
+        arrived();
+        socket.destroy();
+      });
+      socket.on('error', () => socket.destroy());
+    }),
+  );
 }
 
 /**

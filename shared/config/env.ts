@@ -37,6 +37,23 @@ export function optionalBoolean(env: Env, name: string, fallback: boolean): bool
   throw new ConfigError(name, 'must be true or false');
 }
 
+/** One of `choices` (compared in lower case with `anyCase`), or `fallback` when unset. */
+export function optionalChoice<T extends string>(
+  env: Env,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+  options: { readonly anyCase?: boolean } = {},
+): T {
+  const raw = optionalString(env, name)?.trim();
+  if (raw === undefined) return fallback;
+  const value = options.anyCase === true ? raw.toLowerCase() : raw;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${choices.join(', ')}`);
+  }
+  return value as T;
+}
+
 export function optionalUrl(env: Env, name: string): URL | undefined {
   const raw = optionalString(env, name);
   if (raw === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { type Env, optionalInteger, optionalString } from '../config/env.js';
+import { type Env, optionalChoice, optionalInteger, optionalString } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
 
 /**
@@ -34,18 +34,10 @@ export function lambdaClientSettings(env: Env): LambdaClientSettings {
   };
   const appId = optionalString(env, 'AWS_SDK_UA_APP_ID');
   const preference = optionalString(env, 'AWS_AUTH_SCHEME_PREFERENCE');
-  const defaultsMode = optionalString(env, 'AWS_DEFAULTS_MODE')?.trim().toLowerCase() ?? 'legacy';
-  if (!DEFAULTS_MODES.includes(defaultsMode as DefaultsMode)) {
-    throw new ConfigError('AWS_DEFAULTS_MODE', `must be one of ${DEFAULTS_MODES.join(', ')}`);
-  }
-  const retryMode = optionalString(env, 'AWS_RETRY_MODE')?.trim().toLowerCase() ?? 'standard';
-  if (!RETRY_MODES.includes(retryMode as RetryMode)) {
-    throw new ConfigError('AWS_RETRY_MODE', `must be one of ${RETRY_MODES.join(', ')}`);
-  }
   return {
     useFipsEndpoint: flag('AWS_USE_FIPS_ENDPOINT'),
     useDualstackEndpoint: flag('AWS_USE_DUALSTACK_ENDPOINT'),
-    defaultsMode: defaultsMode as DefaultsMode,
+    defaultsMode: optionalChoice(env, 'AWS_DEFAULTS_MODE', DEFAULTS_MODES, 'legacy', { anyCase: true }),
     // The RDS client's tries; the Secrets Manager client's are throttlePatientRetry's to decide.
     maxAttempts: optionalInteger(env, 'AWS_MAX_ATTEMPTS', { min: 1, max: 10, default: 3 }),
     disableClockSkewCorrection: flag('AWS_DISABLE_CLOCK_SKEW_CORRECTION'),
@@ -54,7 +46,7 @@ export function lambdaClientSettings(env: Env): LambdaClientSettings {
       .map((scheme) => scheme.trim())
       .filter((scheme) => scheme !== ''),
     userAgentAppId: async () => appId,
-    retryMode: retryMode as RetryMode,
+    retryMode: optionalChoice(env, 'AWS_RETRY_MODE', RETRY_MODES, 'standard', { anyCase: true }),
     // The endpoint override comes from the environment (resolveSecretsManagerEndpoint), never a file.
     ignoreConfiguredEndpointUrls: true,
   };

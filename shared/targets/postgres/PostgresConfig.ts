@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type ArnAllowList, loadArnAllowList } from '../../config/ArnAllowList.js';
-import { type Env, optionalInteger, optionalString } from '../../config/env.js';
+import { type Env, optionalChoice, optionalInteger, optionalString } from '../../config/env.js';
 import { ConfigError } from '../../config/errors.js';
 import { loadPasswordPolicy, type PasswordPolicy } from '../../passwords/PasswordPolicy.js';
 import { SSL_MODES, type SslMode } from './PostgresSecret.js';
@@ -30,10 +30,7 @@ export interface PostgresConfig {
 export const DEFAULT_CHECK_QUERY = 'SELECT pg_catalog.count(*) FROM pg_catalog.pg_namespace';
 
 export function loadPostgresConfig(env: Env): PostgresConfig {
-  const sslMode = optionalString(env, 'PG_SSL_MODE') ?? 'verify-full';
-  if (!(SSL_MODES as readonly string[]).includes(sslMode)) {
-    throw new ConfigError('PG_SSL_MODE', `must be one of ${SSL_MODES.join(', ')}`);
-  }
+  const sslMode = optionalChoice(env, 'PG_SSL_MODE', SSL_MODES, 'verify-full');
   const caFile = optionalString(env, 'PG_CA_FILE');
   let ca: string | undefined;
   if (caFile !== undefined) {
@@ -52,7 +49,7 @@ export function loadPostgresConfig(env: Env): PostgresConfig {
     throw new ConfigError('CLONE_SUFFIX', 'must be 1 to 16 letters, digits or underscores');
   }
   return Object.freeze({
-    sslMode: sslMode as SslMode,
+    sslMode,
     allowedMasterSecrets: loadArnAllowList(env, 'ALLOWED_MASTER_SECRET_ARNS'),
     ca,
     connectTimeoutMs: optionalInteger(env, 'PG_CONNECT_TIMEOUT_MS', {

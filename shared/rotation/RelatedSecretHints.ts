@@ -37,6 +37,12 @@ export class RelatedSecretHints {
   }
 
   for(secretId: string, step: RotationStep): readonly RelatedSecretRead[] {
-    return this.#bySecret.get(secretId)?.get(step) ?? [];
+    return this.known(secretId, step) ?? [];
+  }
+
+  /** What `step` read for the secret, or undefined when this container has not parsed a value of it yet. */
+  known(secretId: string, step: RotationStep): readonly RelatedSecretRead[] | undefined {
+    const steps = this.#bySecret.get(secretId);
+    return steps === undefined ? undefined : (steps.get(step) ?? []);
   }
 }

@@ -49,6 +49,14 @@ export interface RotationTarget<TValue> {
    * ahead: the step still reads, checks and refuses exactly as it would without it.
    */
   relatedSecrets?(step: RotationStep, value: TValue | undefined): readonly RelatedSecretRead[];
+  /**
+   * Called as a step starts, alongside its first Secrets Manager reads (only when the engine reads
+   * ahead), with the ids of the other secrets the step is expected to read: work that needs none of
+   * their values may start here, such as a connection to where a related secret's database was when
+   * this container last read it. Returns what drops that work if the step did not use it; the engine
+   * calls it when the step ends, however it ends.
+   */
+  startEarly?(step: RotationStep, related: readonly string[]): (() => void) | undefined;
   /** Makes the target system accept `pending`; returns early when it already does. */
   set(pending: TValue, values: LazyValues<TValue>, context: RotationContext): Promise<void>;
   /** Proves `value` works against the target system. */

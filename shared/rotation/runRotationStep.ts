@@ -38,7 +38,37 @@ export async function runRotationStep<TValue>(
   const { store } = deps;
   const withHints = { ...deps, hints: deps.hints ?? RelatedSecretHints.of(deps.target) };
   if (!(store instanceof ReadAheadStore)) return runStep(event, withHints, undefined, functionArn);
-  return store.run(() => runStep(event, withHints, store, functionArn));
+  // Reading in turn (ROTATION_READ_AHEAD=false) starts nothing early either.
+  if (!store.enabled) return store.run(() => runStep(event, withHints, store, functionArn));
+  return store.run(() => withHeadStart(event, withHints, store, functionArn));
+}
+
+/**
+ * Starts the step's reads and lets the target start early what needs none of their values, then runs
+ * the step and drops whatever of that head start the step did not use.
+ */
+async function withHeadStart<TValue>(
+  event: RotationEvent,
+  deps: RotationDependencies<TValue>,
+  readAhead: ReadAheadStore,
+  functionArn: string | undefined,
+): Promise<StepResult> {
+  readAheadFor(event, deps.target, deps.hints, readAhead);
+  // What this secret's own values named, once the container has seen one; before that, what the
+  // function's configuration names.
+  const related =
+    deps.hints?.known(event.secretId, event.step) ??
+    deps.target.relatedSecrets?.(event.step, undefined) ??
+    [];
+  const dropUnused = deps.target.startEarly?.(
+    event.step,
+    related.map((read) => read.secretId),
+  );
+  try {
+    return await runStep(event, deps, readAhead, functionArn);
+  } finally {
+    dropUnused?.();
+  }
 }
 
 async function runStep<TValue>(
@@ -47,7 +77,6 @@ async function runStep<TValue>(
   readAhead: ReadAheadStore | undefined,
   functionArn: string | undefined,
 ): Promise<StepResult> {
-  if (readAhead !== undefined) readAheadFor(event, deps.target, deps.hints, readAhead);
   const metadata = await deps.store.describe(event.secretId);
   readAhead?.alias(metadata.arn, event.secretId);
   deps.logger.appendKeys({ secretArn: metadata.arn });

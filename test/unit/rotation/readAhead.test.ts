@@ -101,3 +101,86 @@ describe('reading ahead', () => {
     expect(ahead.harness.store.valueAt('AWSCURRENT')).toContain(ahead.target?.generated[0]);
   });
 });
+
+const CONFIGURED = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:configured-master-XyZabc';
+
+/** Names the configured master before it has seen a value, and records every head start. */
+class EarlyStartingTarget extends MasterReadingTarget {
+  readonly started: Array<{ step: string; related: readonly string[]; readsDone: number }> = [];
+  dropped = 0;
+  constructor(
+    store: SecretStore,
+    private readonly calls: ProxiedCall[],
+  ) {
+    super(store);
+  }
+  override relatedSecrets(step: string, value: SecretObject | undefined): readonly RelatedSecretRead[] {
+    if (value === undefined) return step === 'setSecret' ? [{ secretId: CONFIGURED, describe: true }] : [];
+    return super.relatedSecrets(step, value);
+  }
+  startEarly(step: string, related: readonly string[]): () => void {
+    this.started.push({ step, related, readsDone: this.calls.length });
+    return () => {
+      this.dropped += 1;
+    };
+  }
+}
+
+function earlyHarness(readAhead: boolean) {
+  const calls: ProxiedCall[] = [];
+  let made: EarlyStartingTarget | undefined;
+  const harness = createRotationHarness({
+    seed: JSON.stringify({ username: 'app', password: 'initial-password-Xq9' }),
+    target: ({ store }) => {
+      made = new EarlyStartingTarget(store, calls);
+      made.accepted.add('initial-password-Xq9');
+      return made;
+    },
+    serviceName: 'start-early-test',
+    secrets: (store) => timed(store, calls),
+    readAhead,
+  });
+  if (made === undefined) throw new Error('the harness builds its target');
+  return { harness, target: made, calls };
+}
+
+describe('starting early', () => {
+  it("starts each step's head start before its first read returns, with what the secret's values named once seen", async () => {
+    const { harness, target, calls } = earlyHarness(true);
+    const readsDoneBefore: number[] = [];
+    const step = async (name: 'createSecret' | 'setSecret') => {
+      readsDoneBefore.push(calls.length);
+      await harness.step(name).catch(() => undefined);
+    };
+    // Nothing seen yet: what the configuration names.
+    await step('setSecret');
+    await step('createSecret');
+    await step('setSecret');
+    expect(target.started.map(({ step, related }) => [step, related])).toEqual([
+      ['setSecret', [CONFIGURED]],
+      ['createSecret', []],
+      // createSecret parsed AWSCURRENT, which names MASTER.
+      ['setSecret', [MASTER]],
+    ]);
+    // Not one of the step's reads had returned yet.
+    expect(target.started.map((start) => start.readsDone)).toEqual(readsDoneBefore);
+  });
+
+  it('drops what the step did not use when the step ends, also when it fails', async () => {
+    const { harness, target } = earlyHarness(true);
+    await harness.step('createSecret');
+    target.failSet = true;
+    await expect(harness.step('setSecret')).rejects.toThrow('set failed');
+    expect(target.dropped).toBe(2);
+    target.failSet = false;
+    await harness.step('setSecret');
+    expect(target.dropped).toBe(3);
+  });
+
+  it('starts nothing early when the function reads in turn', async () => {
+    const { harness, target } = earlyHarness(false);
+    await harness.rotate();
+    expect(target.started).toEqual([]);
+    expect(target.dropped).toBe(0);
+  });
+});

@@ -49,6 +49,14 @@ export const MUTATIONS: readonly Mutation[] = [
     red: ['refuses a smuggled second user where the startup report does not arrive'],
   },
   {
+    defense: 'a warm master connection gets the password only where the fresh master read names its place',
+    file: 'shared/targets/postgres/WarmMasterConnections.ts',
+    find: 'if (warm.masterArn !== masterArn || PLACE_KEYS.some((key) => warm.place[key] !== login[key])) continue;',
+    replace: 'if (warm.masterArn !== masterArn) continue;',
+    files: ['test/integration/postgres/warmMaster.test.ts'],
+    red: ['gives the warm connection nothing when the master secret now names another host'],
+  },
+  {
     defense: "a clone's membership is asked in the master's own session",
     file: 'shared/targets/postgres/createAlternatingUsersTarget.ts',
     find: '!cloneState?.memberOf.includes(original)',

@@ -14,6 +14,7 @@ import {
   MasterSecretError,
   MasterSecretNotAllowedError,
   PostgresCheckFailedError,
+  PostgresConnectionError,
   PostgresLoginRejectedError,
   TlsDowngradeError,
   UnprovenSecretError,
@@ -24,6 +25,7 @@ import type { PostgresConnector, PostgresLogin, PostgresSession } from './Postgr
 import { guardRoles, inspectRoles, type RoleInspection } from './postgresRoles.js';
 import type { DatabaseLookup, TopologyCheck } from './rdsTopology.js';
 import { scramVerifier } from './scramVerifier.js';
+import { WarmMasterConnections } from './WarmMasterConnections.js';
 
 export interface PostgresTargetDependencies {
   readonly config: PostgresConfig;
@@ -66,7 +68,11 @@ function optionalPort(value: unknown): number | undefined {
 
 /** What both Postgres strategies do the same way: logins, master secrets, passwords, the check. */
 export class PostgresAccess {
-  constructor(readonly deps: PostgresTargetDependencies) {}
+  readonly #warm: WarmMasterConnections;
+
+  constructor(readonly deps: PostgresTargetDependencies) {
+    this.#warm = new WarmMasterConnections(deps.connect);
+  }
 
   /** The function's TLS floor, raised (never lowered) by the secret's `ssl` key. */
   sslModeFor(requested: SslMode | undefined): SslMode {
@@ -121,6 +127,38 @@ export class PostgresAccess {
   /** Opens a session for `within` (see `run` for one that opens and ends itself). */
   open(login: PostgresLogin): Promise<PostgresSession> {
     return this.deps.connect(login);
+  }
+
+  /**
+   * As a step starts, a connection to where the first of `related` with a remembered place (a master
+   * this container read and checked before) was; see WarmMasterConnections. Returns what closes it
+   * if the step does not take it.
+   */
+  startEarly(related: readonly string[]): (() => void) | undefined {
+    return this.#warm.open(related);
+  }
+
+  /**
+   * The master's session, for `within`: the step's warm connection when it goes to exactly the place
+   * this read of the master secret names, else a new one. SCRAM's client proof waits for `after` (the
+   * proof that allows the master to act), if given. A connection that timed out while it waited is
+   * tried again once, after `after`; any other failure (a rejected password, TLS) is the master's to
+   * report.
+   */
+  async openMaster(master: MasterCredential, after?: Promise<unknown>): Promise<PostgresSession> {
+    const warm = this.#warm.take(master.arn, master.login, after ?? Promise.resolve());
+    const waited = warm !== undefined || after !== undefined;
+    try {
+      return await (warm ??
+        this.deps.connect(
+          after === undefined ? master.login : { ...master.login, authenticateAfter: after },
+        ));
+    } catch (error) {
+      if (!waited || !(error instanceof PostgresConnectionError) || error.reason !== 'connection timed out')
+        throw error;
+      await after;
+      return this.deps.connect(master.login);
+    }
   }
 
   /**
@@ -264,21 +302,20 @@ export class PostgresAccess {
         host: where.host,
       });
     }
-    return {
-      arn: metadata.arn,
-      hostFrom,
-      login: {
-        host: where.host,
-        port: where.port,
-        // Never the user's database: its owner could plant objects there that a master session would run.
-        dbname: where.dbname ?? 'postgres',
-        username,
-        password,
-        sslMode,
-        which: 'master',
-        privileged: true,
-      },
+    const login: PostgresLogin = {
+      host: where.host,
+      port: where.port,
+      // Never the user's database: its owner could plant objects there that a master session would run.
+      dbname: where.dbname ?? 'postgres',
+      username,
+      password,
+      sslMode,
+      which: 'master',
+      privileged: true,
     };
+    // Only now, with every check passed, is where it points worth a head start next time.
+    this.#warm.remember([masterArn, metadata.arn], metadata.arn, login);
+    return { arn: metadata.arn, hostFrom, login };
   }
 
   /** The user secret must point at the master's database: the same host and port, or RDS relates them. */

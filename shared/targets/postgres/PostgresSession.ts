@@ -22,6 +22,12 @@ export interface PostgresLogin {
    * reason. Lets a master connect while the proof that allows it still runs.
    */
   readonly authenticateAfter?: Promise<unknown>;
+  /**
+   * For a connection opened before its secret was read (a warm master connection): `password` is
+   * not used, and the answer to the server's password request waits for this instead. If it rejects,
+   * the connection is closed and the connect rejects with its reason.
+   */
+  readonly passwordLater?: Promise<string>;
 }
 
 /** Who the server says logged in: the session's user, which no later statement in it can change. */

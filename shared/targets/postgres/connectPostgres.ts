@@ -94,7 +94,8 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
     // pg asks for the password only once the server has named its method, and this listener hears
     // the method first: a server that wants cleartext (or, for a master, MD5) gets no answer at all.
     let refusedMethod: string | undefined;
-    // Set when authenticateAfter rejects: the connection was ended for that reason, not the server's.
+    // Set when authenticateAfter or passwordLater rejects: the connection was ended for that reason,
+    // not the server's.
     let withheld: { reason: unknown } | undefined;
     let scram = false;
     const client = new pg.Client({
@@ -116,7 +117,13 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
         if (refusedMethod !== undefined) {
           throw new AuthenticationMethodError(login.host, login.port, refusedMethod, login.which);
         }
-        return login.password;
+        if (login.passwordLater === undefined) return login.password;
+        try {
+          return await login.passwordLater;
+        } catch (reason) {
+          withheld = { reason };
+          throw reason;
+        }
       },
       ...(login.privileged ? { options: '-c search_path=pg_catalog,pg_temp' } : {}),
       ssl: tlsOptions(login, options),

@@ -6,7 +6,6 @@ import {
   CloneNotMemberError,
   MasterSecretError,
   PendingIdentityChangedError,
-  PostgresConnectionError,
   RoleMissingError,
 } from './errors.js';
 import { PostgresAccess, type PostgresTargetDependencies } from './PostgresAccess.js';
@@ -81,7 +80,7 @@ export function createAlternatingUsersTarget(
     // AWSCURRENT just passed testSecret; proving it again keeps the rule "no master action without a
     // working login" true however this step is reached.
     await access.prove([['AWSCURRENT', async () => current]], current, () => undefined, context.logger);
-    await access.run(master.login, async (session) => {
+    await access.within(await access.openMaster(master), async (session) => {
       await access.guard(session, master, [previous.username]);
       await expireLogin(session, previous.username, until);
     });
@@ -106,6 +105,8 @@ export function createAlternatingUsersTarget(
       });
     },
     setReads: ['current'],
+    startEarly: (step, related) =>
+      step === 'setSecret' || step === 'finishSecret' ? access.startEarly(related) : undefined,
     relatedSecrets(step, value) {
       const uses =
         step === 'setSecret' || (step === 'finishSecret' && deps.config.previousLoginTtlSeconds > 0);
@@ -131,8 +132,9 @@ export function createAlternatingUsersTarget(
       const verifier = access.verifier(pending.password);
       verifier.catch(() => undefined);
       // The master's database is known from trusted sources only, so its connection, TLS handshake and
-      // startup run alongside the proof; its password waits for the proof (authenticateAfter), so a
-      // secret that proves nothing never has the master authenticate, let alone act.
+      // startup run alongside the proof (or ran alongside this step's reads, in a warm container); its
+      // client proof waits for the secret's proof, so a secret that proves nothing never has the master
+      // authenticate, let alone act.
       let allow: (proved: true) => void = () => undefined;
       let withhold: (reason: unknown) => void = () => undefined;
       const proved = new Promise<true>((resolve, reject) => {
@@ -140,7 +142,7 @@ export function createAlternatingUsersTarget(
         withhold = reject;
       });
       proved.catch(() => undefined);
-      const early = access.open({ ...master.login, authenticateAfter: proved });
+      const early = access.openMaster(master, proved);
       early.catch(() => undefined);
       // The pending login is not tried first: on a first attempt the partner still has its old
       // password, so it would only fail.
@@ -180,14 +182,7 @@ export function createAlternatingUsersTarget(
         throw error;
       }
       allow(true);
-      // The early connection is only a head start: one that timed out while the proof ran is tried
-      // again once; any other failure (a rejected password, TLS) is the master's to report.
-      const masterSession = await early.catch((error: unknown) => {
-        if (error instanceof PostgresConnectionError && error.reason === 'connection timed out') {
-          return access.open(master.login);
-        }
-        throw error;
-      });
+      const masterSession = await early;
 
       await access.within(masterSession, async (session) => {
         const inspection = await access.inspect(session, master, [original, clone]);

@@ -28,6 +28,7 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
       return withLogin(current, { username: current.username, password: await access.newPassword() });
     },
     setReads: ['current'],
+    startEarly: (step, related) => (step === 'setSecret' ? access.startEarly(related) : undefined),
     relatedSecrets: (step, value) =>
       step === 'setSecret' && (value === undefined || value.masterArn !== undefined)
         ? access.masterReads(value?.masterArn)
@@ -71,7 +72,7 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
           }
           throw error;
         }
-        await access.run(master.login, async (session) => {
+        await access.within(await access.openMaster(master), async (session) => {
           // Whether the role exists, and whether it is off limits, in one read of the master's session.
           const inspection = await access.inspect(session, master, [pending.username]);
           if (!inspection.states.has(pending.username)) {

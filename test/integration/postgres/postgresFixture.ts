@@ -49,6 +49,8 @@ export interface PostgresFixture extends RotationHarness {
   readonly masterPassword: string | undefined;
   /** The master secret's stored value. */
   masterSecret(): string | undefined;
+  /** Replaces the master secret's stored value, as its owner would (say, when the database moves). */
+  setMasterSecret(value: Record<string, unknown>): void;
   /** Each read of another secret's value (the master), by id, in order. */
   readonly extraValueReads: readonly string[];
   login(stage: string): { username: string; password: string };
@@ -110,7 +112,27 @@ export function gatedConnector(gate: CrashGate, inner: PostgresConnector): Postg
         });
         // Awaited only once the server asks for the password, which a crashed attempt never reaches.
         authenticateAfter?.catch(() => undefined);
-        opened = await inner(authenticateAfter === undefined ? login : { ...login, authenticateAfter });
+        // A warm connection, opened before its secret was read: where it went, and whether it was
+        // ever given the password it waits for.
+        if (login.passwordLater !== undefined) {
+          gate.events.push(`warm ${login.which} connection to ${login.host}:${login.port}`);
+        }
+        const passwordLater = login.passwordLater?.then(
+          (password) => {
+            gate.events.push(`password given to the warm ${login.which} connection to ${login.host}`);
+            return password;
+          },
+          (reason: unknown) => {
+            gate.events.push(`password withheld from the warm ${login.which} connection to ${login.host}`);
+            throw reason;
+          },
+        );
+        passwordLater?.catch(() => undefined);
+        opened = await inner({
+          ...login,
+          ...(authenticateAfter === undefined ? {} : { authenticateAfter }),
+          ...(passwordLater === undefined ? {} : { passwordLater }),
+        });
         return opened;
       });
     } catch (error) {
@@ -222,6 +244,7 @@ export async function postgresFixture(
     masterPassword,
     extraValueReads,
     masterSecret: () => extra.get(MASTER_ARN),
+    setMasterSecret: (value) => void extra.set(MASTER_ARN, JSON.stringify(value)),
     login(stage) {
       const value = JSON.parse(store.valueAt(stage) ?? '{}') as { username: string; password: string };
       return { username: value.username, password: value.password };

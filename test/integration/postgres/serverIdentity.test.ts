@@ -109,6 +109,32 @@ describe('the connector', () => {
     }
   });
 
+  it('answers the password request from passwordLater only, once it settles, and sends nothing when it rejects', async () => {
+    // The real password in `password`: had the connector used it, the login would have worked.
+    const unused = new Error('the place changed');
+    const withheld = Promise.reject(unused);
+    withheld.catch(() => undefined);
+    await expect(connect(login({ passwordLater: withheld }))).rejects.toBe(unused);
+
+    let give: (password: string) => void = () => undefined;
+    const later = new Promise<string>((resolve) => {
+      give = resolve;
+    });
+    let settled = false;
+    const waiting = connect(login({ password: 'Wrong-password-2', passwordLater: later })).finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(settled).toBe(false);
+    give(OWN.password);
+    const session = await waiting;
+    try {
+      expect(session.identity.sessionUser).toBe(OWN.username);
+    } finally {
+      await session.end();
+    }
+  });
+
   it("takes the session's user from the server's startup report, without a statement", async () => {
     passingPlan.arm();
     const session = await connect(login({ host: passing.host, port: passing.port }));

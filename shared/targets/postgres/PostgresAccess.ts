@@ -141,21 +141,22 @@ export class PostgresAccess {
   /**
    * The master's session, for `within`: the step's warm connection when it goes to exactly the place
    * this read of the master secret names, else a new one. SCRAM's client proof waits for `after` (the
-   * proof that allows the master to act), if given. A connection that timed out while it waited is
-   * tried again once, after `after`; any other failure (a rejected password, TLS) is the master's to
-   * report.
+   * proof that allows the master to act), if given. A head start is only that: a warm connection that
+   * could not connect, or any connection that timed out while it waited, is tried again once, after
+   * `after`. Any other failure (a rejected password, TLS) is the master's to report.
    */
   async openMaster(master: MasterCredential, after?: Promise<unknown>): Promise<PostgresSession> {
     const warm = this.#warm.take(master.arn, master.login, after ?? Promise.resolve());
-    const waited = warm !== undefined || after !== undefined;
     try {
       return await (warm ??
         this.deps.connect(
           after === undefined ? master.login : { ...master.login, authenticateAfter: after },
         ));
     } catch (error) {
-      if (!waited || !(error instanceof PostgresConnectionError) || error.reason !== 'connection timed out')
-        throw error;
+      const again =
+        error instanceof PostgresConnectionError &&
+        (warm !== undefined || (after !== undefined && error.reason === 'connection timed out'));
+      if (!again) throw error;
       await after;
       return this.deps.connect(master.login);
     }

@@ -1,0 +1,185 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { PostgresConnectionError } from '../../../../shared/targets/postgres/errors.js';
+import { PostgresAccess } from '../../../../shared/targets/postgres/PostgresAccess.js';
+import { loadPostgresConfig } from '../../../../shared/targets/postgres/PostgresConfig.js';
+import type { PostgresLogin, PostgresSession } from '../../../../shared/targets/postgres/PostgresSession.js';
+import { WarmMasterConnections } from '../../../../shared/targets/postgres/WarmMasterConnections.js';
+
+// The bookkeeping of warm master connections, with a connector that only records what it is asked to
+// do; what a real server sees of them is in test/integration/postgres/warmMaster.test.ts.
+
+const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:master-AbCdEf';
+const OTHER_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:other-master-GhIjKl';
+
+const LOGIN: PostgresLogin = {
+  host: 'db.internal',
+  port: 5432,
+  dbname: 'postgres',
+  username: 'platform_admin',
+  password: 'Master-password-1',
+  sslMode: 'verify-full',
+  which: 'master',
+  privileged: true,
+};
+
+const session = (name: string): PostgresSession =>
+  ({
+    identity: { sessionUser: name, reportedAtStartup: true },
+    end: async () => undefined,
+  }) as unknown as PostgresSession;
+
+/** Records every login; each connect resolves or rejects as `outcomes` says, in turn (default: resolves). */
+function recordingConnector(outcomes: Array<'ok' | Error> = []) {
+  const logins: PostgresLogin[] = [];
+  const connect = async (login: PostgresLogin): Promise<PostgresSession> => {
+    logins.push(login);
+    const outcome = outcomes.shift() ?? 'ok';
+    if (outcome !== 'ok') throw outcome;
+    return session(login.username);
+  };
+  return { logins, connect };
+}
+
+const settled = async (promise: Promise<unknown> | undefined) =>
+  promise?.then(
+    (value) => ({ value }),
+    (reason: unknown) => ({ reason }),
+  );
+
+describe('WarmMasterConnections', () => {
+  it('opens nothing for a master it has not read and checked', () => {
+    const { logins, connect } = recordingConnector();
+    const warm = new WarmMasterConnections(connect);
+    expect(warm.open([ARN])).toBeUndefined();
+    warm.remember([ARN], ARN, LOGIN);
+    expect(warm.open([OTHER_ARN])).toBeUndefined();
+    expect(logins).toEqual([]);
+  });
+
+  it('opens where the master was without its password, and gives the password only on a take for the same place', async () => {
+    const { logins, connect } = recordingConnector();
+    const warm = new WarmMasterConnections(connect);
+    warm.remember(['master', ARN], ARN, LOGIN);
+    const drop = warm.open(['master']);
+    expect(drop).toBeDefined();
+    const [opened] = logins;
+    expect(opened).toMatchObject({
+      host: LOGIN.host,
+      port: LOGIN.port,
+      username: LOGIN.username,
+      password: '',
+    });
+    expect(JSON.stringify(opened)).not.toContain(LOGIN.password);
+
+    // Another secret ARN, or the same one now naming another host, database or TLS mode: not taken.
+    const after = Promise.resolve();
+    expect(warm.take(OTHER_ARN, LOGIN, after)).toBeUndefined();
+    for (const moved of [
+      { host: 'db2.internal' },
+      { port: 5433 },
+      { dbname: 'app' },
+      { sslMode: 'verify-ca' as const },
+    ]) {
+      expect(warm.take(ARN, { ...LOGIN, ...moved }, after)).toBeUndefined();
+    }
+
+    const fresh = { ...LOGIN, password: 'Master-password-2' };
+    const taken = warm.take(ARN, fresh, after);
+    expect(taken).toBeDefined();
+    expect(await settled(opened?.passwordLater)).toEqual({ value: 'Master-password-2' });
+    expect(await settled(opened?.authenticateAfter)).toEqual({ value: undefined });
+    // Taken once only, and the step's end no longer closes it.
+    expect(warm.take(ARN, fresh, after)).toBeUndefined();
+    drop?.();
+    expect((await taken)?.identity.sessionUser).toBe(LOGIN.username);
+  });
+
+  it('withholds the password and the client proof from a connection the step did not take', async () => {
+    const { logins, connect } = recordingConnector();
+    const warm = new WarmMasterConnections(connect);
+    warm.remember([ARN], ARN, LOGIN);
+    warm.open([ARN])?.();
+    const [opened] = logins;
+    expect(await settled(opened?.passwordLater)).toHaveProperty('reason');
+    expect(await settled(opened?.authenticateAfter)).toHaveProperty('reason');
+    expect(warm.take(ARN, LOGIN, Promise.resolve())).toBeUndefined();
+  });
+
+  it("holds a taken connection's client proof until the step's own proof, and withholds it when that fails", async () => {
+    const { logins, connect } = recordingConnector();
+    const warm = new WarmMasterConnections(connect);
+    warm.remember([ARN], ARN, LOGIN);
+    warm.open([ARN]);
+    const refused = new Error('no stored login works');
+    const proof = Promise.reject(refused);
+    proof.catch(() => undefined);
+    warm.take(ARN, LOGIN, proof);
+    expect(await settled(logins[0]?.authenticateAfter)).toEqual({ reason: refused });
+  });
+
+  it('remembers the most recent 100 masters', () => {
+    const { logins, connect } = recordingConnector();
+    const warm = new WarmMasterConnections(connect);
+    for (let i = 0; i <= 100; i++) warm.remember([`master-${i}`], `master-${i}`, LOGIN);
+    expect(warm.open(['master-0'])).toBeUndefined();
+    expect(warm.open(['master-1'])).toBeDefined();
+    expect(logins).toHaveLength(1);
+  });
+});
+
+describe('PostgresAccess.openMaster', () => {
+  const logger = new Logger({ serviceName: 'warm-master-test', logLevel: 'SILENT' });
+  /** A PostgresAccess whose one allowed master secret names LOGIN's place. */
+  const access = (connect: (login: PostgresLogin) => Promise<PostgresSession>) =>
+    new PostgresAccess({
+      config: loadPostgresConfig({ ALLOWED_MASTER_SECRET_ARNS: ARN }),
+      store: {
+        describe: async (arn: string) => ({
+          arn,
+          name: 'master',
+          rotationEnabled: false,
+          versions: new Map([['v1', ['AWSCURRENT']]]),
+          tags: new Map(),
+        }),
+        getValue: async () => ({
+          versionId: 'v1',
+          value: JSON.stringify({
+            host: LOGIN.host,
+            port: LOGIN.port,
+            username: LOGIN.username,
+            password: LOGIN.password,
+          }),
+        }),
+        putPending: async () => undefined,
+        moveCurrent: async () => undefined,
+      },
+      connect,
+      topology: async () => ({ together: false, reason: 'unused' }),
+      database: async () => undefined,
+    });
+
+  it('connects afresh once where the warm connection could not connect', async () => {
+    const { logins, connect } = recordingConnector([
+      new PostgresConnectionError(LOGIN.host, LOGIN.port, 'ECONNREFUSED'),
+    ]);
+    const postgres = access(connect);
+    // A first read and check of the master leaves its place behind; the next step starts there.
+    await postgres.master(ARN, { logger });
+    postgres.startEarly([ARN]);
+    const master = await postgres.master(ARN, { logger });
+    const opened = await postgres.openMaster(master);
+    expect(opened.identity.sessionUser).toBe(LOGIN.username);
+    expect(logins.map((login) => login.passwordLater === undefined)).toEqual([false, true]);
+    expect(logins[1]).toEqual(LOGIN);
+  });
+
+  it("reports a new connection's failure as it is, without a second try", async () => {
+    const refused = new PostgresConnectionError(LOGIN.host, LOGIN.port, 'ECONNREFUSED');
+    const { logins, connect } = recordingConnector([refused]);
+    const postgres = access(connect);
+    const master = await postgres.master(ARN, { logger });
+    await expect(postgres.openMaster(master)).rejects.toBe(refused);
+    expect(logins).toHaveLength(1);
+  });
+});

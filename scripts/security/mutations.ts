@@ -51,8 +51,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     defense: 'a warm master connection gets the password only where the fresh master read names its place',
     file: 'shared/targets/postgres/WarmMasterConnections.ts',
-    find: 'if (warm.masterArn !== masterArn || PLACE_KEYS.some((key) => warm.place[key] !== login[key])) continue;',
-    replace: 'if (warm.masterArn !== masterArn) continue;',
+    find: 'if (masterArn !== this.masterArn || PLACE_KEYS.some((key) => this.place[key] !== login[key])) {',
+    replace: 'if (masterArn !== this.masterArn) {',
     files: ['test/integration/postgres/warmMaster.test.ts'],
     red: ['gives the warm connection nothing when the master secret now names another host'],
   },

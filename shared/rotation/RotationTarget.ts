@@ -11,6 +11,14 @@ export interface RotationContext {
   readonly functionArn?: string | undefined;
   /** The staging label of the value `test` proves, for its messages. Default AWSPENDING. */
   readonly label?: string;
+  /** What the target's `startEarly` started for this step, if anything; only this step may use it. */
+  readonly earlyStart?: EarlyStart | undefined;
+}
+
+/** Work a target started for one step before its values were read (see `startEarly`). */
+export interface EarlyStart {
+  /** Ends it unless the step used it; called by the engine when the step ends, however it ends. */
+  drop(): void;
 }
 
 /** Values a step may need, loaded only when asked for (each is at most one Secrets Manager call). */
@@ -53,10 +61,11 @@ export interface RotationTarget<TValue> {
    * Called as a step starts, alongside its first Secrets Manager reads (only when the engine reads
    * ahead), with the ids of the other secrets the step is expected to read: work that needs none of
    * their values may start here, such as a connection to where a related secret's database was when
-   * this container last read it. Returns what drops that work if the step did not use it; the engine
-   * calls it when the step ends, however it ends.
+   * this container last read it. What it returns reaches this step's methods as `context.earlyStart`
+   * (never another step's), and is dropped when the step ends. It must not throw: a failure here
+   * only costs the head start.
    */
-  startEarly?(step: RotationStep, related: readonly string[]): (() => void) | undefined;
+  startEarly?(step: RotationStep, related: readonly string[]): EarlyStart | undefined;
   /** Makes the target system accept `pending`; returns early when it already does. */
   set(pending: TValue, values: LazyValues<TValue>, context: RotationContext): Promise<void>;
   /** Proves `value` works against the target system. */

@@ -6,7 +6,7 @@ import { createSecretStep } from './createSecretStep.js';
 import { finishSecretStep } from './finishSecretStep.js';
 import { RelatedSecretHints } from './RelatedSecretHints.js';
 import { ROTATION_STEPS, type RotationEvent } from './RotationEvent.js';
-import type { RotationTarget } from './RotationTarget.js';
+import type { EarlyStart, RotationTarget } from './RotationTarget.js';
 import { readAheadFor } from './readAheadFor.js';
 import type { StepRun } from './StepRun.js';
 import { setSecretStep } from './setSecretStep.js';
@@ -60,14 +60,22 @@ async function withHeadStart<TValue>(
     deps.hints?.known(event.secretId, event.step) ??
     deps.target.relatedSecrets?.(event.step, undefined) ??
     [];
-  const dropUnused = deps.target.startEarly?.(
-    event.step,
-    related.map((read) => read.secretId),
-  );
+  let earlyStart: EarlyStart | undefined;
   try {
-    return await runStep(event, deps, readAhead, functionArn);
+    earlyStart = deps.target.startEarly?.(
+      event.step,
+      related.map((read) => read.secretId),
+    );
+  } catch (error) {
+    // Only a head start is lost: the step does all its work itself.
+    deps.logger.warn('Could not start early; the step goes on without a head start', {
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
+  try {
+    return await runStep(event, deps, readAhead, functionArn, earlyStart);
   } finally {
-    dropUnused?.();
+    earlyStart?.drop();
   }
 }
 
@@ -76,6 +84,7 @@ async function runStep<TValue>(
   deps: RotationDependencies<TValue>,
   readAhead: ReadAheadStore | undefined,
   functionArn: string | undefined,
+  earlyStart?: EarlyStart,
 ): Promise<StepResult> {
   const metadata = await deps.store.describe(event.secretId);
   readAhead?.alias(metadata.arn, event.secretId);
@@ -87,7 +96,13 @@ async function runStep<TValue>(
     metadata,
     store: deps.store,
     target,
-    context: { secretArn: metadata.arn, versionId: event.token, logger: deps.logger, functionArn },
+    context: {
+      secretArn: metadata.arn,
+      versionId: event.token,
+      logger: deps.logger,
+      functionArn,
+      earlyStart,
+    },
     ...(hints === undefined || target.relatedSecrets === undefined
       ? {}
       : {

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { onlyAllowedArn } from '../../config/ArnAllowList.js';
 import { generatePassword } from '../../passwords/generatePassword.js';
 import type { PasswordPolicy } from '../../passwords/PasswordPolicy.js';
-import type { RelatedSecretRead, RotationContext } from '../../rotation/RotationTarget.js';
+import type { EarlyStart, RelatedSecretRead, RotationContext } from '../../rotation/RotationTarget.js';
 import { checkPrivilegedSecret } from '../../secrets/checkPrivilegedSecret.js';
 import { SecretsManagerCallError } from '../../secrets/errors.js';
 import type { SecretStore } from '../../secrets/SecretStore.js';
@@ -131,32 +131,43 @@ export class PostgresAccess {
 
   /**
    * As a step starts, a connection to where the first of `related` with a remembered place (a master
-   * this container read and checked before) was; see WarmMasterConnections. Returns what closes it
-   * if the step does not take it.
+   * this container read and checked before) was; see WarmMasterConnections.
    */
-  startEarly(related: readonly string[]): (() => void) | undefined {
+  startEarly(related: readonly string[]): EarlyStart | undefined {
     return this.#warm.open(related);
   }
 
   /**
-   * The master's session, for `within`: the step's warm connection when it goes to exactly the place
-   * this read of the master secret names, else a new one. SCRAM's client proof waits for `after` (the
-   * proof that allows the master to act), if given. A head start is only that: a warm connection that
-   * could not connect, or any connection that timed out while it waited, is tried again once, after
-   * `after`. Any other failure (a rejected password, TLS) is the master's to report.
+   * The master's session, for `within`: the step's warm connection (`earlyStart`) when it goes to
+   * exactly the place this read of the master secret names, else a new one. SCRAM's client proof
+   * waits for `after` (the proof that allows the master to act), if given. A warm connection that
+   * failed short of a timeout (reset, refused, or let in without a password) is a lost head start:
+   * the master connects afresh once, after `after`. Any other failure is the master's to report.
    */
-  async openMaster(master: MasterCredential, after?: Promise<unknown>): Promise<PostgresSession> {
-    const warm = this.#warm.take(master.arn, master.login, after ?? Promise.resolve());
+  async openMaster(
+    master: MasterCredential,
+    options: {
+      readonly earlyStart?: EarlyStart | undefined;
+      readonly after?: Promise<unknown>;
+      readonly logger: Logger;
+    },
+  ): Promise<PostgresSession> {
+    const { after, logger } = options;
+    const warm = this.#warm.take(options.earlyStart, master.arn, master.login, after ?? Promise.resolve());
+    if (warm === undefined) {
+      return this.deps.connect(
+        after === undefined ? master.login : { ...master.login, authenticateAfter: after },
+      );
+    }
     try {
-      return await (warm ??
-        this.deps.connect(
-          after === undefined ? master.login : { ...master.login, authenticateAfter: after },
-        ));
+      const session = await warm;
+      logger.debug('The master session is the connection opened as the step started');
+      return session;
     } catch (error) {
-      const again =
-        error instanceof PostgresConnectionError &&
-        (warm !== undefined || (after !== undefined && error.reason === 'connection timed out'));
-      if (!again) throw error;
+      if (!(error instanceof PostgresConnectionError) || error.reason === 'connection timed out') throw error;
+      logger.debug('The connection opened as the step started failed; the master connects afresh', {
+        reason: error.reason,
+      });
       await after;
       return this.deps.connect(master.login);
     }
@@ -203,6 +214,21 @@ export class PostgresAccess {
    * RDS-managed master (username and password only) the instance or cluster that RDS tagged it with.
    */
   async master(
+    masterArn: string,
+    context: Pick<RotationContext, 'logger' | 'functionArn'>,
+  ): Promise<MasterCredential> {
+    try {
+      const master = await this.#readMaster(masterArn, context);
+      // Only a read that passed every check above is worth a head start next time.
+      this.#warm.remember([masterArn, master.arn], master.arn, master.login);
+      return master;
+    } catch (error) {
+      this.#warm.forget(masterArn);
+      throw error;
+    }
+  }
+
+  async #readMaster(
     masterArn: string,
     context: Pick<RotationContext, 'logger' | 'functionArn'>,
   ): Promise<MasterCredential> {
@@ -314,8 +340,6 @@ export class PostgresAccess {
       which: 'master',
       privileged: true,
     };
-    // Only now, with every check passed, is where it points worth a head start next time.
-    this.#warm.remember([masterArn, metadata.arn], metadata.arn, login);
     return { arn: metadata.arn, hostFrom, login };
   }
 

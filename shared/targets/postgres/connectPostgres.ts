@@ -83,6 +83,40 @@ function connectFailure(login: PostgresLogin, error: unknown): Error {
   );
 }
 
+/** A connect timeout that counts only while running: held while this side makes the server wait. */
+class ServerClock {
+  #left: number;
+  #since = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(
+    budgetMs: number,
+    private readonly expire: () => void,
+  ) {
+    this.#left = budgetMs;
+    this.resume();
+  }
+
+  hold(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#left -= performance.now() - this.#since;
+  }
+
+  resume(): void {
+    if (this.#timer !== undefined || this.#stopped) return;
+    this.#since = performance.now();
+    this.#timer = setTimeout(this.expire, Math.max(0, this.#left));
+  }
+
+  stop(): void {
+    this.hold();
+    this.#stopped = true;
+  }
+}
+
 /** Connects with `pg`: verified TLS unless told otherwise, bounded connect and statement time. */
 export function createPostgresConnector(options: ConnectOptions): PostgresConnector {
   // Loaded by the first login, so steps that never log in (createSecret, finishSecret of a single
@@ -98,39 +132,38 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
     // not the server's.
     let withheld: { reason: unknown } | undefined;
     let scram = false;
+    let passwordAsked = false;
+    // A login this side holds (authenticateAfter, passwordLater) is timed by its own clock, which runs
+    // only while the server owes an answer: waiting on this side never times the server out.
+    const held = login.authenticateAfter !== undefined || login.passwordLater !== undefined;
+    let timedOut = false;
+    const clock = held
+      ? new ServerClock(options.connectTimeoutMs, () => {
+          timedOut = true;
+          client.connection.stream.destroy();
+        })
+      : undefined;
     const client = new pg.Client({
       host: login.host,
       port: login.port,
       database: login.dbname,
       user: login.username,
       password: async () => {
+        passwordAsked = true;
+        clock?.hold();
         // An MD5 or cleartext answer is derived from the password at once: it waits here. SCRAM's
         // first message is not (it names the user), so a SCRAM login goes on to the server's salt.
-        if (login.authenticateAfter !== undefined && !scram) {
-          try {
-            await login.authenticateAfter;
-          } catch (reason) {
-            withheld = { reason };
-            throw reason;
-          }
-        }
+        if (login.authenticateAfter !== undefined && !scram) await login.authenticateAfter;
         if (refusedMethod !== undefined) {
           throw new AuthenticationMethodError(login.host, login.port, refusedMethod, login.which);
         }
-        if (login.passwordLater === undefined) return login.password;
-        try {
-          return await login.passwordLater;
-        } catch (reason) {
-          withheld = { reason };
-          throw reason;
-        }
+        const password = login.passwordLater === undefined ? login.password : await login.passwordLater;
+        clock?.resume();
+        return password;
       },
       ...(login.privileged ? { options: '-c search_path=pg_catalog,pg_temp' } : {}),
       ssl: tlsOptions(login, options),
-      // A login that waits for something before authenticating (a master waiting for the proof, which
-      // may try two logins) gets that long on top of its own connect.
-      connectionTimeoutMillis:
-        login.authenticateAfter === undefined ? options.connectTimeoutMs : options.connectTimeoutMs * 3,
+      connectionTimeoutMillis: held ? 0 : options.connectTimeoutMs,
       statement_timeout: options.statementTimeoutMs,
       query_timeout: options.statementTimeoutMs + 1_000,
       application_name: 'secrets-rotation',
@@ -142,21 +175,29 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
       // SCRAM's client proof, computed as soon as the server sends its salt, is the one message derived
       // from the password: it goes out only once authenticateAfter has settled, and never if it rejects.
       const gate = login.authenticateAfter;
-      const connection = client.connection as unknown as {
-        sendSCRAMClientFinalMessage(data: string): void;
-        stream: { destroy(): void };
-      };
+      const connection = client.connection as unknown as { sendSCRAMClientFinalMessage(data: string): void };
       const sendProof = connection.sendSCRAMClientFinalMessage.bind(connection);
       connection.sendSCRAMClientFinalMessage = (data) => {
+        clock?.hold();
         gate.then(
-          () => sendProof(data),
-          (reason: unknown) => {
-            withheld = { reason };
-            connection.stream.destroy();
+          () => {
+            clock?.resume();
+            sendProof(data);
           },
+          () => undefined,
         );
       };
     }
+    // Whatever this side holds the login for rejecting closes the connection at once, wherever the
+    // login has got to (TCP, TLS, startup, SCRAM): nothing derived from the password has gone out.
+    let connecting = true;
+    const abandon = (reason: unknown) => {
+      if (!connecting || withheld !== undefined) return;
+      withheld = { reason };
+      client.connection.stream.destroy();
+    };
+    login.authenticateAfter?.catch(abandon);
+    login.passwordLater?.catch(abandon);
     // The server reports the session's user (session_authorization) as it finishes the startup, in the
     // same flight as its ReadyForQuery: read there, it costs no round trip. The last report before the
     // first ReadyForQuery is what the session is; the client cannot set it, and a role's own settings
@@ -182,7 +223,17 @@ export function createPostgresConnector(options: ConnectOptions): PostgresConnec
     } catch (error) {
       await client.end().catch(() => undefined);
       if (withheld !== undefined) throw withheld.reason;
+      if (timedOut) throw new PostgresConnectionError(login.host, login.port, 'connection timed out');
       throw connectFailure(login, error);
+    } finally {
+      connecting = false;
+      clock?.stop();
+    }
+    // A login opened before its password was known (a warm master connection) that the server let in
+    // without asking for one (trust) is not used: the step connects afresh once its checks have passed.
+    if (login.passwordLater !== undefined && !passwordAsked) {
+      await client.end().catch(() => undefined);
+      throw new PostgresConnectionError(login.host, login.port, 'the server asked for no password');
     }
     // A server that asked for no password (trust, certificates) authenticated without waiting: the
     // session is still used only once what it waits for has settled.

@@ -80,7 +80,8 @@ export function createAlternatingUsersTarget(
     // AWSCURRENT just passed testSecret; proving it again keeps the rule "no master action without a
     // working login" true however this step is reached.
     await access.prove([['AWSCURRENT', async () => current]], current, () => undefined, context.logger);
-    await access.within(await access.openMaster(master), async (session) => {
+    const { earlyStart, logger } = context;
+    await access.within(await access.openMaster(master, { earlyStart, logger }), async (session) => {
       await access.guard(session, master, [previous.username]);
       await expireLogin(session, previous.username, until);
     });
@@ -142,7 +143,7 @@ export function createAlternatingUsersTarget(
         withhold = reject;
       });
       proved.catch(() => undefined);
-      const early = access.openMaster(master, proved);
+      const early = access.openMaster(master, { earlyStart: context.earlyStart, after: proved, logger });
       early.catch(() => undefined);
       // The pending login is not tried first: on a first attempt the partner still has its old
       // password, so it would only fail.

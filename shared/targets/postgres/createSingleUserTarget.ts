@@ -72,7 +72,8 @@ export function createSingleUserTarget(deps: PostgresTargetDependencies): Rotati
           }
           throw error;
         }
-        await access.within(await access.openMaster(master), async (session) => {
+        const masterSession = await access.openMaster(master, { earlyStart: context.earlyStart, logger });
+        await access.within(masterSession, async (session) => {
           // Whether the role exists, and whether it is off limits, in one read of the master's session.
           const inspection = await access.inspect(session, master, [pending.username]);
           if (!inspection.states.has(pending.username)) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresConnector } from '../../../shared/targets/postgres/connectPostgres.js';
 import type { PostgresLogin } from '../../../shared/targets/postgres/PostgresSession.js';
@@ -80,6 +81,46 @@ async function expectSmuggledUserRefused(where: Partial<PostgresLogin>): Promise
   });
 }
 
+const int32 = (value: number) => {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32BE(value);
+  return buffer;
+};
+
+/** A TCP listener on 127.0.0.1 that hands each connection to `onConnection`, and counts closed ones. */
+async function listen(onConnection: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
+  let closed = 0;
+  const listener: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    // Read what arrives, so the client's close is seen.
+    socket.resume();
+    socket.on('close', () => {
+      closed += 1;
+      sockets.delete(socket);
+    });
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as { port: number };
+  return {
+    port,
+    closed: () => closed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        listener.close(() => resolve());
+      }),
+  };
+}
+
+async function eventually(check: () => boolean, timeoutMs = 2_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!check() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+  return check();
+}
+
 describe('the connector', () => {
   it('holds the password until authenticateAfter settles, and sends none when it rejects', async () => {
     // A wrong password: had it been sent, the server's refusal would be the error.
@@ -132,6 +173,83 @@ describe('the connector', () => {
       expect(session.identity.sessionUser).toBe(OWN.username);
     } finally {
       await session.end();
+    }
+  });
+
+  it('times a held login only while the server owes an answer, and closes it at once when the hold is dropped', async () => {
+    const quick = (target: PostgresLogin) =>
+      createPostgresConnector({
+        ca: readFileSync(server.caFile, 'utf8'),
+        connectTimeoutMs: 300,
+        statementTimeoutMs: 5_000,
+      })(target);
+    // Held three times longer than the connect timeout: the wait is this side's, not the server's.
+    let give: (password: string) => void = () => undefined;
+    const later = new Promise<string>((resolve) => {
+      give = resolve;
+    });
+    const waiting = quick(login({ password: '', passwordLater: later }));
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    give(OWN.password);
+    const session = await waiting;
+    await session.end();
+
+    // A listener that never answers: the clock runs, and the login times out as any other would.
+    const silent = await listen(() => undefined);
+    const closedBefore = silent.closed();
+    try {
+      const startedAt = performance.now();
+      await expect(
+        quick(login({ host: '127.0.0.1', port: silent.port, passwordLater: new Promise(() => undefined) })),
+      ).rejects.toMatchObject({ name: 'PostgresConnectionError', reason: 'connection timed out' });
+      expect(performance.now() - startedAt).toBeLessThan(2_000);
+      expect(await eventually(() => silent.closed() > closedBefore)).toBe(true);
+      const closedAfterTimeout = silent.closed();
+
+      // Dropped while the connection is still short of the password request: closed at once.
+      const unused = new Error('the step did not use this warm connection');
+      let drop: (reason: unknown) => void = () => undefined;
+      const dropped = new Promise<string>((_resolve, reject) => {
+        drop = reject;
+      });
+      const attempt = quick(login({ host: '127.0.0.1', port: silent.port, passwordLater: dropped }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      drop(unused);
+      await expect(attempt).rejects.toBe(unused);
+      // Sooner than the 300 ms its clock would have allowed the server.
+      expect(await eventually(() => silent.closed() > closedAfterTimeout, 200)).toBe(true);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('does not use a login opened before its password was known that the server let in without one', async () => {
+    // A server that trusts everyone: AuthenticationOk, its report of who logged in, ReadyForQuery.
+    const trusting = await listen((socket) => {
+      socket.once('data', () => {
+        const ok = Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0]);
+        const name = Buffer.from(`session_authorization\0${OWN.username}\0`);
+        const report = Buffer.concat([Buffer.from([0x53]), int32(name.length + 4), name]);
+        const ready = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+        socket.write(Buffer.concat([ok, report, ready]));
+      });
+    });
+    try {
+      const password = new Promise<string>(() => undefined);
+      await expect(
+        connect(
+          login({ host: '127.0.0.1', port: trusting.port, sslMode: 'disable', passwordLater: password }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'PostgresConnectionError',
+        reason: 'the server asked for no password',
+      });
+      // The same server, for a login whose password was known: the session opens.
+      const session = await connect(login({ host: '127.0.0.1', port: trusting.port, sslMode: 'disable' }));
+      expect(session.identity.sessionUser).toBe(OWN.username);
+      void session.end();
+    } finally {
+      await trusting.close();
     }
   });
 

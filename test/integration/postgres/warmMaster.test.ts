@@ -18,7 +18,7 @@ const masterUser = (f: PostgresFixture) =>
   (JSON.parse(f.masterSecret() ?? '{}') as { username: string }).username;
 
 /** Runs `step` of rotation VERSION_2 and returns the calls and events it made, and what the server logged. */
-async function observe(f: PostgresFixture, step: 'setSecret' | 'createSecret', expectFailure = false) {
+async function observe(f: PostgresFixture, step: 'setSecret' | 'finishSecret', expectFailure = false) {
   const calls = f.gate.calls.length;
   const events = f.gate.events.length;
   const log = db.server.serverLog().length;
@@ -136,6 +136,32 @@ describe.each(['single', 'alternating'] as const)('%s user: a warm master connec
     expect(serverLog()).not.toMatch(new RegExp(`connection authorized: user=${masterUser(f)}\\b`));
     expect(await eventually(async () => (await openBackends(masterUser(f))) === 0)).toBe(true);
     expect(await canLogin(db.server, real.username, real.password)).toBe(true);
+  });
+});
+
+describe('alternating users with a bounded overlap', () => {
+  it("uses a warm master connection in finishSecret too, to end the previous login's overlap", async () => {
+    const f = await fixture({
+      strategy: 'alternating',
+      master: true,
+      env: { PREVIOUS_LOGIN_TTL_SECONDS: '3600' },
+    });
+    await f.rotate(undefined, 1);
+    f.begin(VERSION_2);
+    for (const step of ['createSecret', 'setSecret', 'testSecret'] as const) await f.step(step, VERSION_2);
+
+    const { calls, events } = await observe(f, 'finishSecret');
+
+    expect(events).toContain(`password given to the warm master connection to ${db.server.host}`);
+    expect(calls.filter((call) => call === 'connect as master')).toHaveLength(1);
+    const previous = f.login('AWSPREVIOUS');
+    const expiry = await db.server.admin((client) =>
+      client.query<{ valid: boolean }>(
+        "SELECT rolvaliduntil < now() + interval '2 hours' AS valid FROM pg_roles WHERE rolname = $1",
+        [previous.username],
+      ),
+    );
+    expect(expiry.rows[0]?.valid).toBe(true);
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type ProxiedCall, sequentialRoundTrips } from '../../../scripts/bench/startLatencyProxy.js';
-import type { RelatedSecretRead, RotationTarget } from '../../../shared/rotation/RotationTarget.js';
+import type {
+  EarlyStart,
+  RelatedSecretRead,
+  RotationContext,
+  RotationTarget,
+} from '../../../shared/rotation/RotationTarget.js';
 import type { SecretStore } from '../../../shared/secrets/SecretStore.js';
 import type { SecretObject } from '../../../shared/secrets/secretJson.js';
 import { createRotationHarness, VERSION_1 } from '../../support/createRotationHarness.js';
@@ -106,7 +111,13 @@ const CONFIGURED = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:configu
 
 /** Names the configured master before it has seen a value, and records every head start. */
 class EarlyStartingTarget extends MasterReadingTarget {
-  readonly started: Array<{ step: string; related: readonly string[]; readsDone: number }> = [];
+  readonly started: Array<{
+    step: string;
+    related: readonly string[];
+    readsDone: number;
+    start: EarlyStart;
+  }> = [];
+  readonly seenBySet: Array<EarlyStart | undefined> = [];
   dropped = 0;
   constructor(
     store: SecretStore,
@@ -118,11 +129,18 @@ class EarlyStartingTarget extends MasterReadingTarget {
     if (value === undefined) return step === 'setSecret' ? [{ secretId: CONFIGURED, describe: true }] : [];
     return super.relatedSecrets(step, value);
   }
-  startEarly(step: string, related: readonly string[]): () => void {
-    this.started.push({ step, related, readsDone: this.calls.length });
-    return () => {
-      this.dropped += 1;
+  startEarly(step: string, related: readonly string[]): EarlyStart {
+    const start = {
+      drop: () => {
+        this.dropped += 1;
+      },
     };
+    this.started.push({ step, related, readsDone: this.calls.length, start });
+    return start;
+  }
+  override async set(pending: SecretObject, _values?: unknown, context?: RotationContext): Promise<void> {
+    this.seenBySet.push(context?.earlyStart);
+    await super.set(pending);
   }
 }
 
@@ -164,6 +182,17 @@ describe('starting early', () => {
     ]);
     // Not one of the step's reads had returned yet.
     expect(target.started.map((start) => start.readsDone)).toEqual(readsDoneBefore);
+    // The step that started it, and no other, is handed what it started.
+    expect(target.seenBySet).toEqual([target.started[2]?.start]);
+  });
+
+  it('goes on without a head start when starting early fails', async () => {
+    const { harness, target } = earlyHarness(true);
+    target.startEarly = () => {
+      throw new Error('could not start');
+    };
+    await harness.rotate();
+    expect(target.tested).toHaveLength(1);
   });
 
   it('drops what the step did not use when the step ends, also when it fails', async () => {

@@ -48,12 +48,15 @@ const settled = async (promise: Promise<unknown> | undefined) =>
   );
 
 describe('WarmMasterConnections', () => {
-  it('opens nothing for a master it has not read and checked', () => {
+  it('opens nothing for a master it has not read and checked, or has since forgotten', () => {
     const { logins, connect } = recordingConnector();
     const warm = new WarmMasterConnections(connect);
     expect(warm.open([ARN])).toBeUndefined();
-    warm.remember([ARN], ARN, LOGIN);
+    warm.remember(['master', ARN], ARN, LOGIN);
     expect(warm.open([OTHER_ARN])).toBeUndefined();
+    // A later read of it failed: by any of its names, no more head starts there.
+    warm.forget('master');
+    expect(warm.open([ARN])).toBeUndefined();
     expect(logins).toEqual([]);
   });
 
@@ -61,8 +64,8 @@ describe('WarmMasterConnections', () => {
     const { logins, connect } = recordingConnector();
     const warm = new WarmMasterConnections(connect);
     warm.remember(['master', ARN], ARN, LOGIN);
-    const drop = warm.open(['master']);
-    expect(drop).toBeDefined();
+    const start = warm.open(['master']);
+    expect(start).toBeDefined();
     const [opened] = logins;
     expect(opened).toMatchObject({
       host: LOGIN.host,
@@ -72,49 +75,60 @@ describe('WarmMasterConnections', () => {
     });
     expect(JSON.stringify(opened)).not.toContain(LOGIN.password);
 
-    // Another secret ARN, or the same one now naming another host, database or TLS mode: not taken.
-    const after = Promise.resolve();
-    expect(warm.take(OTHER_ARN, LOGIN, after)).toBeUndefined();
-    for (const moved of [
-      { host: 'db2.internal' },
-      { port: 5433 },
-      { dbname: 'app' },
-      { sslMode: 'verify-ca' as const },
-    ]) {
-      expect(warm.take(ARN, { ...LOGIN, ...moved }, after)).toBeUndefined();
-    }
-
     const fresh = { ...LOGIN, password: 'Master-password-2' };
-    const taken = warm.take(ARN, fresh, after);
+    const after = Promise.resolve();
+    // Only the step's own start can be taken.
+    expect(warm.take(undefined, ARN, fresh, after)).toBeUndefined();
+    expect(warm.take({ drop: () => undefined }, ARN, fresh, after)).toBeUndefined();
+    const taken = warm.take(start, ARN, fresh, after);
     expect(taken).toBeDefined();
     expect(await settled(opened?.passwordLater)).toEqual({ value: 'Master-password-2' });
     expect(await settled(opened?.authenticateAfter)).toEqual({ value: undefined });
     // Taken once only, and the step's end no longer closes it.
-    expect(warm.take(ARN, fresh, after)).toBeUndefined();
-    drop?.();
+    expect(warm.take(start, ARN, fresh, after)).toBeUndefined();
+    start?.drop();
     expect((await taken)?.identity.sessionUser).toBe(LOGIN.username);
+  });
+
+  it.each([
+    ['another secret ARN', OTHER_ARN, {}],
+    ['another host', ARN, { host: 'db2.internal' }],
+    ['another port', ARN, { port: 5433 }],
+    ['another database', ARN, { dbname: 'app' }],
+    ['another user name', ARN, { username: 'someone_else' }],
+    ['a different TLS mode', ARN, { sslMode: 'verify-ca' as const }],
+  ])('closes the connection unanswered where the fresh read names %s', async (_case, arn, moved) => {
+    const { logins, connect } = recordingConnector();
+    const warm = new WarmMasterConnections(connect);
+    warm.remember([ARN], ARN, LOGIN);
+    const start = warm.open([ARN]);
+    expect(warm.take(start, arn, { ...LOGIN, ...moved }, Promise.resolve())).toBeUndefined();
+    expect(await settled(logins[0]?.passwordLater)).toHaveProperty('reason');
+    expect(await settled(logins[0]?.authenticateAfter)).toHaveProperty('reason');
+    expect(warm.take(start, ARN, LOGIN, Promise.resolve())).toBeUndefined();
   });
 
   it('withholds the password and the client proof from a connection the step did not take', async () => {
     const { logins, connect } = recordingConnector();
     const warm = new WarmMasterConnections(connect);
     warm.remember([ARN], ARN, LOGIN);
-    warm.open([ARN])?.();
+    const start = warm.open([ARN]);
+    start?.drop();
     const [opened] = logins;
     expect(await settled(opened?.passwordLater)).toHaveProperty('reason');
     expect(await settled(opened?.authenticateAfter)).toHaveProperty('reason');
-    expect(warm.take(ARN, LOGIN, Promise.resolve())).toBeUndefined();
+    expect(warm.take(start, ARN, LOGIN, Promise.resolve())).toBeUndefined();
   });
 
   it("holds a taken connection's client proof until the step's own proof, and withholds it when that fails", async () => {
     const { logins, connect } = recordingConnector();
     const warm = new WarmMasterConnections(connect);
     warm.remember([ARN], ARN, LOGIN);
-    warm.open([ARN]);
+    const start = warm.open([ARN]);
     const refused = new Error('no stored login works');
     const proof = Promise.reject(refused);
     proof.catch(() => undefined);
-    warm.take(ARN, LOGIN, proof);
+    warm.take(start, ARN, LOGIN, proof);
     expect(await settled(logins[0]?.authenticateAfter)).toEqual({ reason: refused });
   });
 
@@ -166,12 +180,50 @@ describe('PostgresAccess.openMaster', () => {
     const postgres = access(connect);
     // A first read and check of the master leaves its place behind; the next step starts there.
     await postgres.master(ARN, { logger });
-    postgres.startEarly([ARN]);
+    const earlyStart = postgres.startEarly([ARN]);
     const master = await postgres.master(ARN, { logger });
-    const opened = await postgres.openMaster(master);
+    const opened = await postgres.openMaster(master, { earlyStart, logger });
     expect(opened.identity.sessionUser).toBe(LOGIN.username);
     expect(logins.map((login) => login.passwordLater === undefined)).toEqual([false, true]);
     expect(logins[1]).toEqual(LOGIN);
+  });
+
+  it("reports a warm connection's timeout as it is: the server did not answer in its own time", async () => {
+    const timedOut = new PostgresConnectionError(LOGIN.host, LOGIN.port, 'connection timed out');
+    const { logins, connect } = recordingConnector([timedOut]);
+    const postgres = access(connect);
+    await postgres.master(ARN, { logger });
+    const earlyStart = postgres.startEarly([ARN]);
+    const master = await postgres.master(ARN, { logger });
+    await expect(postgres.openMaster(master, { earlyStart, logger })).rejects.toBe(timedOut);
+    expect(logins).toHaveLength(1);
+  });
+
+  it('forgets a master whose latest read failed its checks', async () => {
+    const { logins, connect } = recordingConnector();
+    let allowed = true;
+    const postgres = new PostgresAccess({
+      ...access(connect).deps,
+      store: {
+        ...access(connect).deps.store,
+        describe: async (arn: string) => ({
+          arn,
+          name: 'master',
+          rotationEnabled: false,
+          versions: new Map([['v1', ['AWSCURRENT']]]),
+          tags: new Map(),
+          // The next read finds the master rotated by this very function: refused as a master.
+          ...(allowed ? {} : { rotationLambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:rotator' }),
+        }),
+      },
+    });
+    await postgres.master(ARN, { logger });
+    allowed = false;
+    await expect(
+      postgres.master(ARN, { logger, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:rotator' }),
+    ).rejects.toMatchObject({ name: 'SecretRotatedByThisFunctionError' });
+    expect(postgres.startEarly([ARN])).toBeUndefined();
+    expect(logins).toEqual([]);
   });
 
   it("reports a new connection's failure as it is, without a second try", async () => {
@@ -179,7 +231,7 @@ describe('PostgresAccess.openMaster', () => {
     const { logins, connect } = recordingConnector([refused]);
     const postgres = access(connect);
     const master = await postgres.master(ARN, { logger });
-    await expect(postgres.openMaster(master)).rejects.toBe(refused);
+    await expect(postgres.openMaster(master, { logger })).rejects.toBe(refused);
     expect(logins).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { EarlyStart } from '../../rotation/RotationTarget.js';
 import type { PostgresConnector, PostgresLogin, PostgresSession } from './PostgresSession.js';
+import { settle } from './settle.js';
 
 /** Where a master's database was when its secret was last read and checked: never its password. */
 type MasterPlace = Omit<PostgresLogin, 'password' | 'authenticateAfter' | 'passwordLater'>;
@@ -8,23 +9,6 @@ type MasterPlace = Omit<PostgresLogin, 'password' | 'authenticateAfter' | 'passw
 const MAX_PLACES = 100;
 
 const PLACE_KEYS = ['host', 'port', 'dbname', 'username', 'sslMode', 'privileged'] as const;
-
-interface Settle<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-function settle<T>(): Settle<T> {
-  let resolve: (value: T) => void = () => undefined;
-  let reject: (reason: unknown) => void = () => undefined;
-  const promise = new Promise<T>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
 
 /** One step's warm connection: taken by that step once, or dropped. */
 class WarmConnection implements EarlyStart {

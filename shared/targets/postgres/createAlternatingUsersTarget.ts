@@ -23,6 +23,7 @@ import {
   roleState,
   setPartnerPassword,
 } from './postgresRoles.js';
+import { settle } from './settle.js';
 
 /**
  * Two logins take turns: `<user>` and `<user><suffix>`. Each rotation resets the password of the
@@ -136,14 +137,12 @@ export function createAlternatingUsersTarget(
       // startup run alongside the proof (or ran alongside this step's reads, in a warm container); its
       // client proof waits for the secret's proof, so a secret that proves nothing never has the master
       // authenticate, let alone act.
-      let allow: (proved: true) => void = () => undefined;
-      let withhold: (reason: unknown) => void = () => undefined;
-      const proved = new Promise<true>((resolve, reject) => {
-        allow = resolve;
-        withhold = reject;
+      const proved = settle<true>();
+      const early = access.openMaster(master, {
+        earlyStart: context.earlyStart,
+        after: proved.promise,
+        logger,
       });
-      proved.catch(() => undefined);
-      const early = access.openMaster(master, { earlyStart: context.earlyStart, after: proved, logger });
       early.catch(() => undefined);
       // The pending login is not tried first: on a first attempt the partner still has its old
       // password, so it would only fail.
@@ -163,7 +162,7 @@ export function createAlternatingUsersTarget(
         );
       } catch (error) {
         // Closed without waiting: it sent nothing of the master's password, and the error is the proof's.
-        withhold(error);
+        proved.reject(error);
         void early.then(
           (session) => session.end(),
           () => undefined,
@@ -182,7 +181,7 @@ export function createAlternatingUsersTarget(
         }
         throw error;
       }
-      allow(true);
+      proved.resolve(true);
       const masterSession = await early;
 
       await access.within(masterSession, async (session) => {

@@ -28,14 +28,7 @@ describe.each(['single', 'alternating'] as const)('%s user with a master secret'
   it('never uses the master when neither AWSCURRENT nor AWSPREVIOUS logs in', async () => {
     const f = await fixture({ strategy, master: true });
     const real = f.login('AWSCURRENT');
-    f.store.addVersion(
-      SEED_VERSION,
-      JSON.stringify({
-        ...JSON.parse(f.store.valueAt('AWSCURRENT') ?? '{}'),
-        password: 'Guessed-password-1',
-      }),
-      ['AWSCURRENT'],
-    );
+    f.storeWrongCurrentPassword('Guessed-password-1');
     await f.step('createSecret');
 
     await expect(f.step('setSecret')).rejects.toMatchObject({

@@ -11,7 +11,11 @@ import { scramVerifier } from '../../../shared/targets/postgres/scramVerifier.js
 import { assertNoSecretLeaks } from '../../../testing/leaks/assertNoSecretLeaks.js';
 import type { CrashGate, CrashPoint } from '../../support/CrashGate.js';
 import { useCapturedOutput } from '../../support/captureOutput.js';
-import { createRotationHarness, type RotationHarness } from '../../support/createRotationHarness.js';
+import {
+  createRotationHarness,
+  type RotationHarness,
+  SEED_VERSION,
+} from '../../support/createRotationHarness.js';
 import type { InMemorySecretStore } from '../../support/InMemorySecretStore.js';
 import { startTestPostgres, type TestPostgres } from '../../support/startTestPostgres.js';
 
@@ -51,6 +55,8 @@ export interface PostgresFixture extends RotationHarness {
   masterSecret(): string | undefined;
   /** Replaces the master secret's stored value, as its owner would (say, when the database moves). */
   setMasterSecret(value: Record<string, unknown>): void;
+  /** Stores a password that does not log in as AWSCURRENT's, as anyone who may write the secret could. */
+  storeWrongCurrentPassword(password: string): void;
   /** Each read of another secret's value (the master), by id, in order. */
   readonly extraValueReads: readonly string[];
   login(stage: string): { username: string; password: string };
@@ -245,6 +251,10 @@ export async function postgresFixture(
     extraValueReads,
     masterSecret: () => extra.get(MASTER_ARN),
     setMasterSecret: (value) => void extra.set(MASTER_ARN, JSON.stringify(value)),
+    storeWrongCurrentPassword(password) {
+      const current = JSON.parse(store.valueAt('AWSCURRENT') ?? '{}') as Record<string, unknown>;
+      store.addVersion(SEED_VERSION, JSON.stringify({ ...current, password }), ['AWSCURRENT']);
+    },
     login(stage) {
       const value = JSON.parse(store.valueAt(stage) ?? '{}') as { username: string; password: string };
       return { username: value.username, password: value.password };

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canLogin,
-  type PostgresFixture,
-  SEED_VERSION,
-  usePostgresFixtures,
-  VERSION_2,
-} from './postgresFixture.js';
+import { canLogin, type PostgresFixture, usePostgresFixtures, VERSION_2 } from './postgresFixture.js';
 
 // A warm container's head start on the master's connection, on a real Postgres over TLS: it opens
 // where the master's database was while the step's Secrets Manager reads are on the wire, and gets the
@@ -59,6 +53,14 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 3_000): Pro
   return check();
 }
 
+/** The rest of rotation VERSION_2: its new AWSCURRENT logs in. */
+async function expectRotationCompletes(f: PostgresFixture): Promise<void> {
+  await f.step('testSecret', VERSION_2);
+  await f.step('finishSecret', VERSION_2);
+  const current = f.login('AWSCURRENT');
+  expect(await canLogin(db.server, current.username, current.password)).toBe(true);
+}
+
 describe.each(['single', 'alternating'] as const)('%s user: a warm master connection', (strategy) => {
   it('opens before the proof can, and is the one connection the master uses, after the proof', async () => {
     const f = await fixture({ strategy, master: true });
@@ -79,10 +81,7 @@ describe.each(['single', 'alternating'] as const)('%s user: a warm master connec
     );
     expect(events.filter((event) => event === 'authenticate as master')).toHaveLength(1);
 
-    await f.step('testSecret', VERSION_2);
-    await f.step('finishSecret', VERSION_2);
-    const current = f.login('AWSCURRENT');
-    expect(await canLogin(db.server, current.username, current.password)).toBe(true);
+    await expectRotationCompletes(f);
   });
 
   it('gives the warm connection nothing when the master secret now names another host, and connects there', async () => {
@@ -106,10 +105,7 @@ describe.each(['single', 'alternating'] as const)('%s user: a warm master connec
     expect(calls.filter((call) => call === 'connect as master')).toHaveLength(2);
     expect(events.filter((event) => event === 'authenticate as master')).toHaveLength(1);
 
-    await f.step('testSecret', VERSION_2);
-    await f.step('finishSecret', VERSION_2);
-    const current = f.login('AWSCURRENT');
-    expect(await canLogin(db.server, current.username, current.password)).toBe(true);
+    await expectRotationCompletes(f);
   });
 
   it('never authenticates when the proof fails, and closes the warm connection with the step', async () => {
@@ -117,14 +113,7 @@ describe.each(['single', 'alternating'] as const)('%s user: a warm master connec
     await f.rotate(undefined, 1);
     const real = f.login('AWSCURRENT');
     // Someone with write access to the secret stores a password that does not log in.
-    f.store.addVersion(
-      SEED_VERSION,
-      JSON.stringify({
-        ...JSON.parse(f.store.valueAt('AWSCURRENT') ?? '{}'),
-        password: 'Guessed-password-2',
-      }),
-      ['AWSCURRENT'],
-    );
+    f.storeWrongCurrentPassword('Guessed-password-2');
     f.begin(VERSION_2);
     await f.step('createSecret', VERSION_2);
 

@@ -10,6 +10,7 @@ import { WarmMasterConnections } from '../../../../shared/targets/postgres/WarmM
 // do; what a real server sees of them is in test/integration/postgres/warmMaster.test.ts.
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:master-AbCdEf';
+const ROTATOR = 'arn:aws:lambda:us-east-1:000000000000:function:rotator';
 const OTHER_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:other-master-GhIjKl';
 
 const LOGIN: PostgresLogin = {
@@ -46,6 +47,14 @@ const settled = async (promise: Promise<unknown> | undefined) =>
     (value) => ({ value }),
     (reason: unknown) => ({ reason }),
   );
+
+/** A container that has read and checked the master once, and a step that started early towards it. */
+function openedForOneStep() {
+  const { logins, connect } = recordingConnector();
+  const warm = new WarmMasterConnections(connect);
+  warm.remember([ARN], ARN, LOGIN);
+  return { logins, warm, start: warm.open([ARN]) };
+}
 
 describe('WarmMasterConnections', () => {
   it('opens nothing for a master it has not read and checked, or has since forgotten', () => {
@@ -98,10 +107,7 @@ describe('WarmMasterConnections', () => {
     ['another user name', ARN, { username: 'someone_else' }],
     ['a different TLS mode', ARN, { sslMode: 'verify-ca' as const }],
   ])('closes the connection unanswered where the fresh read names %s', async (_case, arn, moved) => {
-    const { logins, connect } = recordingConnector();
-    const warm = new WarmMasterConnections(connect);
-    warm.remember([ARN], ARN, LOGIN);
-    const start = warm.open([ARN]);
+    const { logins, warm, start } = openedForOneStep();
     expect(warm.take(start, arn, { ...LOGIN, ...moved }, Promise.resolve())).toBeUndefined();
     expect(await settled(logins[0]?.passwordLater)).toHaveProperty('reason');
     expect(await settled(logins[0]?.authenticateAfter)).toHaveProperty('reason');
@@ -109,10 +115,7 @@ describe('WarmMasterConnections', () => {
   });
 
   it('withholds the password and the client proof from a connection the step did not take', async () => {
-    const { logins, connect } = recordingConnector();
-    const warm = new WarmMasterConnections(connect);
-    warm.remember([ARN], ARN, LOGIN);
-    const start = warm.open([ARN]);
+    const { logins, warm, start } = openedForOneStep();
     start?.drop();
     const [opened] = logins;
     expect(await settled(opened?.passwordLater)).toHaveProperty('reason');
@@ -121,10 +124,7 @@ describe('WarmMasterConnections', () => {
   });
 
   it("holds a taken connection's client proof until the step's own proof, and withholds it when that fails", async () => {
-    const { logins, connect } = recordingConnector();
-    const warm = new WarmMasterConnections(connect);
-    warm.remember([ARN], ARN, LOGIN);
-    const start = warm.open([ARN]);
+    const { logins, warm, start } = openedForOneStep();
     const refused = new Error('no stored login works');
     const proof = Promise.reject(refused);
     proof.catch(() => undefined);
@@ -145,7 +145,10 @@ describe('WarmMasterConnections', () => {
 describe('PostgresAccess.openMaster', () => {
   const logger = new Logger({ serviceName: 'warm-master-test', logLevel: 'SILENT' });
   /** A PostgresAccess whose one allowed master secret names LOGIN's place. */
-  const access = (connect: (login: PostgresLogin) => Promise<PostgresSession>) =>
+  const access = (
+    connect: (login: PostgresLogin) => Promise<PostgresSession>,
+    rotatedBy: () => string | undefined = () => undefined,
+  ) =>
     new PostgresAccess({
       config: loadPostgresConfig({ ALLOWED_MASTER_SECRET_ARNS: ARN }),
       store: {
@@ -155,6 +158,7 @@ describe('PostgresAccess.openMaster', () => {
           rotationEnabled: false,
           versions: new Map([['v1', ['AWSCURRENT']]]),
           tags: new Map(),
+          rotationLambdaArn: rotatedBy(),
         }),
         getValue: async () => ({
           versionId: 'v1',
@@ -173,15 +177,20 @@ describe('PostgresAccess.openMaster', () => {
       database: async () => undefined,
     });
 
+  /** A first read and check of the master leaves its place behind; the next step starts there. */
+  const secondStep = async (postgres: PostgresAccess) => {
+    await postgres.master(ARN, { logger });
+    const earlyStart = postgres.startEarly([ARN]);
+    return { earlyStart, master: await postgres.master(ARN, { logger }) };
+  };
+
   it('connects afresh once where the warm connection could not connect', async () => {
     const { logins, connect } = recordingConnector([
       new PostgresConnectionError(LOGIN.host, LOGIN.port, 'ECONNREFUSED'),
     ]);
     const postgres = access(connect);
     // A first read and check of the master leaves its place behind; the next step starts there.
-    await postgres.master(ARN, { logger });
-    const earlyStart = postgres.startEarly([ARN]);
-    const master = await postgres.master(ARN, { logger });
+    const { earlyStart, master } = await secondStep(postgres);
     const opened = await postgres.openMaster(master, { earlyStart, logger });
     expect(opened.identity.sessionUser).toBe(LOGIN.username);
     expect(logins.map((login) => login.passwordLater === undefined)).toEqual([false, true]);
@@ -192,9 +201,7 @@ describe('PostgresAccess.openMaster', () => {
     const timedOut = new PostgresConnectionError(LOGIN.host, LOGIN.port, 'connection timed out');
     const { logins, connect } = recordingConnector([timedOut]);
     const postgres = access(connect);
-    await postgres.master(ARN, { logger });
-    const earlyStart = postgres.startEarly([ARN]);
-    const master = await postgres.master(ARN, { logger });
+    const { earlyStart, master } = await secondStep(postgres);
     await expect(postgres.openMaster(master, { earlyStart, logger })).rejects.toBe(timedOut);
     expect(logins).toHaveLength(1);
   });
@@ -202,26 +209,13 @@ describe('PostgresAccess.openMaster', () => {
   it('forgets a master whose latest read failed its checks', async () => {
     const { logins, connect } = recordingConnector();
     let allowed = true;
-    const postgres = new PostgresAccess({
-      ...access(connect).deps,
-      store: {
-        ...access(connect).deps.store,
-        describe: async (arn: string) => ({
-          arn,
-          name: 'master',
-          rotationEnabled: false,
-          versions: new Map([['v1', ['AWSCURRENT']]]),
-          tags: new Map(),
-          // The next read finds the master rotated by this very function: refused as a master.
-          ...(allowed ? {} : { rotationLambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:rotator' }),
-        }),
-      },
-    });
+    // The next read finds the master rotated by this very function: refused as a master.
+    const postgres = access(connect, () => (allowed ? undefined : ROTATOR));
     await postgres.master(ARN, { logger });
     allowed = false;
-    await expect(
-      postgres.master(ARN, { logger, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:rotator' }),
-    ).rejects.toMatchObject({ name: 'SecretRotatedByThisFunctionError' });
+    await expect(postgres.master(ARN, { logger, functionArn: ROTATOR })).rejects.toMatchObject({
+      name: 'SecretRotatedByThisFunctionError',
+    });
     expect(postgres.startEarly([ARN])).toBeUndefined();
     expect(logins).toEqual([]);
   });

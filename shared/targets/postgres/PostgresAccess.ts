@@ -124,11 +124,6 @@ export class PostgresAccess {
     return withSession(this.deps.connect, login, work);
   }
 
-  /** Opens a session for `within` (see `run` for one that opens and ends itself). */
-  open(login: PostgresLogin): Promise<PostgresSession> {
-    return this.deps.connect(login);
-  }
-
   /**
    * As a step starts, a connection to where the first of `related` with a remembered place (a master
    * this container read and checked before) was; see WarmMasterConnections.
